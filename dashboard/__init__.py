@@ -1,0 +1,1 @@
+"""Dashboard for the Steering Committees of the movement "Toàn dân bảo vệ an ninh Tổ quốc"."""

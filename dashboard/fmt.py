@@ -1,0 +1,94 @@
+"""Numbers, percentages and dates the Vietnamese way (1.234; 12,5%; 20/08/2024), via Babel.
+
+English is the second language: the same functions take the active language from i18n.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+
+from dashboard import i18n
+
+_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+DASH = "—"
+
+
+def _locale() -> str:
+    return _LOCALES.get(i18n.get_language(), "vi_VN")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def num(value: float | int | None, decimals: int = 0) -> str:
+    """1234.5 → '1.234,5' (vi) or '1,234.5' (en); missing → '—'."""
+    if _missing(value):
+        return DASH
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale())
+
+
+def pct(share: float | None, decimals: int = 1) -> str:
+    """A share 0.125 → '12,5%'; missing (e.g. 0/0) → '—'."""
+    if _missing(share):
+        return DASH
+    return num(share * 100, decimals) + "%"
+
+
+def signed(value: float | None, decimals: int = 0) -> str:
+    """A change with its sign: +12, −3 (a true minus sign reads better on a projector)."""
+    if _missing(value):
+        return DASH
+    text = num(abs(value), decimals)
+    if value > 0:
+        return "+" + text
+    if value < 0:
+        return "−" + text
+    return text
+
+
+def signed_pct(share: float | None, decimals: int = 1) -> str:
+    """A relative change 0.125 → '+12,5%'."""
+    if _missing(share):
+        return DASH
+    return signed(share * 100, decimals) + "%"
+
+
+def ratio(met: float | None, total: float | None) -> str:
+    """The x/y form a BCĐ report uses: '677/686'."""
+    if _missing(met) or _missing(total):
+        return DASH
+    return f"{num(met)}/{num(total)}"
+
+
+def date(value: dt.date | dt.datetime | pd.Timestamp | None) -> str:
+    """20/08/2024 in both languages (the format a committee reads)."""
+    if value is None or value is pd.NaT or _missing(value):
+        return DASH
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    return value.strftime("%d/%m/%Y")
+
+
+def datetime(value: dt.datetime | pd.Timestamp | None) -> str:
+    """20/08/2024 14:05."""
+    if value is None or value is pd.NaT:
+        return DASH
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    return format_datetime(value, "dd/MM/yyyy HH:mm", locale=_locale())
+
+
+def month(value: dt.date | pd.Timestamp | pd.Period) -> str:
+    """A month as written in Vietnamese reports: 'T8/2024' (en: 'Aug 2024')."""
+    if isinstance(value, pd.Period):
+        value = value.to_timestamp()
+    if i18n.get_language() == "en":
+        return value.strftime("%b %Y")
+    return f"T{value.month}/{value.year}"

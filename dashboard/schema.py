@@ -1,0 +1,179 @@
+"""The data contract: the tables in ``data/``, their columns, types, allowed values and keys.
+
+This module only describes; ``loaders`` reads files and checks them against these specs.
+Column names here are the contract's names; a province maps its own headers onto them
+with the ``columns`` setting. Allowed values come from configuration (``choices`` names
+a Config attribute), so a province can change the lists without code changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["code", "text", "int", "float", "date", "bool", "choice", "year"]
+
+# Values accepted for yes/no cells, after lower-casing and trimming.
+TRUE_WORDS = frozenset({"có", "co", "đạt", "dat", "x", "1", "true", "yes", "y", "đúng"})
+FALSE_WORDS = frozenset({"không", "khong", "không đạt", "khong dat", "0", "false", "no", "n", ""})
+
+# Personal data must never reach the dashboard (informants are protected by law).
+FORBIDDEN_TIPOFF_COLUMNS = (
+    "name", "ho_ten", "họ tên", "phone", "so_dien_thoai", "số điện thoại",
+    "cccd", "cmnd", "id_number", "address", "dia_chi", "địa chỉ",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table in the contract."""
+
+    name: str
+    kind: Kind
+    label_vi: str
+    label_en: str
+    required: bool = True  # the column must be present in the file
+    nullable: bool = False  # cells may be left blank
+    digits: int | None = None  # for codes: exact length once leading zeros are restored
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: str | None = None  # name of the Config list of allowed values
+    default: object = None  # value used when an optional column is absent
+
+
+@dataclass(frozen=True)
+class Table:
+    """One data set: a file ``data/<name>.csv`` or ``data/<name>.parquet``."""
+
+    name: str
+    title_vi: str
+    title_en: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool = True  # the dashboard needs the file to show its pages
+    commune_column: str | None = "commune_code"  # checked against the communes registry
+
+    def column(self, name: str) -> Column:
+        """The column spec called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+COMMUNES = Table(
+    name="communes",
+    title_vi="Danh mục xã, phường, thị trấn",
+    title_en="Commune registry",
+    key=("commune_code",),
+    commune_column=None,
+    columns=(
+        Column("commune_code", "code", "Mã xã", "Commune code", digits=5),
+        Column("commune_name", "text", "Tên xã", "Commune name"),
+        Column("commune_type", "choice", "Loại đơn vị", "Unit type", choices="commune_types"),
+        Column(
+            "district_code", "code", "Mã huyện", "District code",
+            required=False, nullable=True, digits=3,
+        ),
+        Column("district_name", "text", "Tên huyện", "District name", required=False, nullable=True),
+        Column("population", "int", "Dân số", "Population", minimum=0, required=False, nullable=True),
+    ),
+)  # fmt: skip
+
+# The five groups the standard "An toàn về ANTT" is counted for (Circular 124/2021/TT-BCA).
+STANDARD_GROUPS = (
+    ("residential", "Khu dân cư", "Residential areas"),
+    ("agencies", "Cơ quan", "Agencies"),
+    ("enterprises", "Doanh nghiệp", "Enterprises"),
+    ("schools", "Cơ sở giáo dục", "Schools"),
+)
+
+
+def _standard_columns() -> tuple[Column, ...]:
+    cols: list[Column] = []
+    for group, vi, en in STANDARD_GROUPS:
+        cols.append(
+            Column(f"{group}_met", "int", f"{vi} đạt chuẩn", f"{en} meeting the standard",
+                   minimum=0, required=False, nullable=True)
+        )  # fmt: skip
+        cols.append(
+            Column(f"{group}_total", "int", f"Tổng số {vi.lower()}", f"{en} in total",
+                   minimum=0, required=False, nullable=True)
+        )  # fmt: skip
+    return tuple(cols)
+
+
+RATINGS = Table(
+    name="ratings",
+    title_vi="Đánh giá, xếp loại phong trào",
+    title_en="Movement ratings",
+    key=("year", "commune_code"),
+    columns=(
+        Column("year", "year", "Năm đánh giá", "Evaluation year", minimum=2000, maximum=2100),
+        Column("commune_code", "code", "Mã xã", "Commune code", digits=5),
+        Column("score", "float", "Điểm", "Score", minimum=0, maximum=100, nullable=True),
+        Column("rating", "choice", "Xếp loại", "Rating", choices="rating_levels", nullable=True),
+        Column("meets_standard", "bool", "Đạt chuẩn An toàn về ANTT", "Meets the ANTT standard"),
+        *_standard_columns(),
+    ),
+)
+
+MODELS = Table(
+    name="models",
+    title_vi="Mô hình tự quản, tự phòng, tự bảo vệ",
+    title_en="Self-management models",
+    key=("model_id",),
+    columns=(
+        Column("model_id", "text", "Mã mô hình", "Model id"),
+        Column("name", "text", "Tên mô hình", "Model name"),
+        Column("level", "choice", "Cấp", "Level", choices="model_levels"),
+        Column("field", "choice", "Lĩnh vực", "Field", choices="model_fields"),
+        Column("lead_org", "choice", "Cơ quan chủ trì", "Lead organisation", choices="model_lead_orgs"),
+        Column("commune_code", "code", "Mã xã", "Commune code", digits=5, nullable=True),
+        Column("district_code", "code", "Mã huyện", "District code", digits=3,
+               required=False, nullable=True),
+        Column("launch_date", "date", "Ngày ra mắt", "Launch date"),
+        Column("sites", "int", "Số điểm", "Sites", minimum=0, required=False, default=1),
+        Column("teams", "int", "Số tổ", "Teams", minimum=0, required=False, default=0),
+        Column("members", "int", "Số thành viên", "Members", minimum=0, required=False, default=0),
+        Column("status", "choice", "Tình trạng", "Status", choices="model_statuses"),
+        Column("exemplary", "bool", "Điển hình", "Exemplary", required=False, default=False),
+    ),
+)  # fmt: skip
+
+TIPOFFS = Table(
+    name="tipoffs",
+    title_vi="Tin báo, tố giác tội phạm",
+    title_en="Crime tip-offs",
+    key=("tipoff_id",),
+    columns=(
+        Column("tipoff_id", "text", "Mã tin", "Tip-off id", required=False),
+        Column("received_date", "date", "Ngày tiếp nhận", "Received"),
+        Column("commune_code", "code", "Mã xã", "Commune code", digits=5),
+        Column("kind", "choice", "Loại nguồn tin", "Kind", choices="tipoff_kinds"),
+        Column("category", "choice", "Nhóm tội danh", "Crime category", choices="tipoff_categories"),
+        Column("status", "choice", "Tình trạng", "Status", choices="tipoff_statuses"),
+        Column("resolved_date", "date", "Ngày giải quyết", "Resolved", nullable=True),
+        Column("outcome", "choice", "Kết quả", "Outcome", choices="tipoff_outcomes",
+               required=False, nullable=True),
+        Column("count", "int", "Số tin", "Count", minimum=1, required=False, default=1),
+    ),
+)  # fmt: skip
+
+INDICATORS = Table(
+    name="indicators",
+    title_vi="Chỉ tiêu khác",
+    title_en="Other indicators",
+    key=("period", "unit_code", "indicator"),
+    required=False,
+    commune_column=None,
+    columns=(
+        Column("period", "text", "Kỳ", "Period"),
+        Column("unit_code", "text", "Mã đơn vị", "Unit code"),
+        Column("indicator", "text", "Chỉ tiêu", "Indicator"),
+        Column("value", "float", "Giá trị", "Value"),
+        Column("unit", "text", "Đơn vị tính", "Unit", required=False, nullable=True),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (COMMUNES, RATINGS, MODELS, TIPOFFS, INDICATORS)}
