@@ -25,6 +25,25 @@ FORBIDDEN_TIPOFF_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one input file, as the user is told it (always in Vietnamese)."""
+
+    file: str  # the file's name as the user knows it, e.g. "tipoffs.csv"
+    message: str  # a complete Vietnamese sentence saying what is wrong and what was expected
+    row: int | None = None  # the row as a spreadsheet numbers it (header = row 1); Parquet: record + 1
+    column: str | None = None  # the column header as written in the file
+
+    def describe(self) -> str:
+        """'tipoffs.csv, dòng 12, cột “kind”: <message>'."""
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"dòng {self.row}")
+        if self.column is not None:
+            where.append(f"cột “{self.column}”")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass(frozen=True)
 class Column:
     """One column of a table in the contract."""
 
