@@ -13,6 +13,7 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
 from dashboard import i18n
+from dashboard.selection import Period
 
 _LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 DASH = "—"
@@ -92,3 +93,17 @@ def month(value: dt.date | pd.Timestamp | pd.Period) -> str:
     if i18n.get_language() == "en":
         return value.strftime("%b %Y")
     return f"T{value.month}/{value.year}"
+
+
+def period(p: Period) -> str:
+    """'Quý 3/2026', 'T10/2026', '6 tháng đầu năm 2026', 'Năm 2026', or '01/01/2026 – 31/03/2026'."""
+    s = p.start
+    if p.kind == "m":
+        return month(s)
+    if p.kind == "q":
+        return i18n.t("period.quarter", q=(s.month - 1) // 3 + 1, year=s.year)
+    if p.kind == "h":
+        return i18n.t("period.half1" if s.month == 1 else "period.half2", year=s.year)
+    if p.kind == "y":
+        return i18n.t("period.year", year=s.year)
+    return f"{date(p.start)} – {date(p.end)}"

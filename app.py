@@ -1,0 +1,31 @@
+"""Entry point: draws the shared sidebar and header, then routes to the page the user chose.
+
+Run with ``streamlit run app.py``. Pages are registered in dashboard/registry.py.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import assets
+from dashboard.i18n import t
+from dashboard.registry import PAGES, page_path
+from dashboard.ui import shell
+
+
+def run() -> None:
+    """Build the navigation from the page registry and run the chosen page."""
+    st.set_page_config(page_title="BCĐ — ANTQ", page_icon=":material/shield:", layout="wide")
+    assets.ensure_leaflet()
+    if shell.start() is None:
+        return
+    pages = [
+        st.Page(
+            page_path(spec), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=i == 0
+        )
+        for i, spec in enumerate(PAGES)
+    ]
+    st.navigation(pages, position="top").run()
+
+
+run()

@@ -1,0 +1,284 @@
+"""The figures a BCĐ reads, as pure functions: frames in, frames or numbers out. No Streamlit.
+
+Every function takes the contract's frames (see schema.py) and plain values, so each can be
+checked against a hand count on a small frame (tests/test_metrics.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.schema import STANDARD_GROUPS
+from dashboard.selection import Period, Selection
+
+UNRATED = "Chưa xếp loại"
+
+
+# ---------------------------------------------------------------- scope
+
+
+def communes_in_scope(communes: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """Registry rows of the selected area (the whole province when nothing is selected)."""
+    if sel.districts and "district_code" in communes:
+        return communes[communes["district_code"].isin(sel.districts)]
+    if sel.communes:
+        return communes[communes["commune_code"].isin(sel.communes)]
+    return communes
+
+
+def in_communes(frame: pd.DataFrame, codes: pd.Series | Sequence[str]) -> pd.DataFrame:
+    """Rows of ``frame`` whose commune_code is one of ``codes``."""
+    return frame[frame["commune_code"].isin(list(codes))]
+
+
+# ---------------------------------------------------------------- changes
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure against its comparison figure."""
+
+    current: float
+    previous: float
+
+    @property
+    def delta(self) -> float:
+        """Absolute change."""
+        return self.current - self.previous
+
+    @property
+    def relative(self) -> float | None:
+        """Relative change, None when the comparison figure is zero."""
+        return None if self.previous == 0 else self.delta / self.previous
+
+
+# ---------------------------------------------------------------- ratings
+
+
+def rating_counts(
+    ratings: pd.DataFrame, codes: Sequence[str], year: int, levels: Sequence[str]
+) -> pd.DataFrame:
+    """Communes per rating level in ``year``, every level listed (zero included), unrated last."""
+    scope = list(codes)
+    rated = in_communes(ratings[ratings["year"] == year], scope)
+    counts = rated["rating"].fillna(UNRATED).value_counts()
+    unrated = len(set(scope) - set(rated["commune_code"]))
+    rows = [(level, int(counts.get(level, 0))) for level in levels]
+    rows.append((UNRATED, int(counts.get(UNRATED, 0)) + unrated))
+    return pd.DataFrame(rows, columns=["rating", "communes"])
+
+
+def standard_summary(ratings: pd.DataFrame, codes: Sequence[str], year: int) -> pd.DataFrame:
+    """The x/y table of units meeting "An toàn về ANTT": communes first, then each group."""
+    rated = in_communes(ratings[ratings["year"] == year], codes)
+    rows = [("communes", int(rated["meets_standard"].sum()), len(rated))]
+    for group, _vi, _en in STANDARD_GROUPS:
+        met_col, total_col = f"{group}_met", f"{group}_total"
+        if met_col in rated and total_col in rated:
+            rows.append((group, int(rated[met_col].fillna(0).sum()), int(rated[total_col].fillna(0).sum())))
+    frame = pd.DataFrame(rows, columns=["group", "met", "total"])
+    frame["share"] = frame["met"] / frame["total"].where(frame["total"] > 0)
+    return frame
+
+
+def rating_changes(
+    ratings: pd.DataFrame, communes: pd.DataFrame, year: int, levels: Sequence[str]
+) -> pd.DataFrame:
+    """Each commune's rating in ``year`` beside ``year - 1``; ``steps`` < 0 means it dropped.
+
+    ``communes`` is the registry already restricted to the scope.
+    """
+    rank = {level: i for i, level in enumerate(levels)}  # 0 = best
+    cols = ["commune_code", "rating", "score"]
+    now = ratings.loc[ratings["year"] == year, cols]
+    before = ratings.loc[ratings["year"] == year - 1, cols]
+    both = now.merge(before, on="commune_code", suffixes=("", "_prev"))
+    both = both.merge(communes[["commune_code", "commune_name", "district_name"]], on="commune_code")
+    both["steps"] = both["rating_prev"].map(rank) - both["rating"].map(rank)
+    both["score_change"] = both["score"] - both["score_prev"]
+    return both.sort_values(["steps", "score_change"]).reset_index(drop=True)
+
+
+def rating_drops(
+    ratings: pd.DataFrame, communes: pd.DataFrame, year: int, levels: Sequence[str]
+) -> pd.DataFrame:
+    """Communes whose rating dropped at least one level since the previous year, worst first."""
+    changes = rating_changes(ratings, communes, year, levels)
+    return changes[changes["steps"] < 0].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- models
+
+
+def models_in_scope(models: pd.DataFrame, communes_scope: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """Models of the selected area. Province-level models count only for the whole province."""
+    if sel.whole_province:
+        return models
+    in_communes_mask = models["commune_code"].isin(communes_scope["commune_code"])
+    in_district_mask = (
+        models["district_code"].isin(sel.districts) if sel.districts and "district_code" in models else False
+    )
+    return models[in_communes_mask | in_district_mask]
+
+
+def count_by(frame: pd.DataFrame, column: str, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Rows per value of ``column`` (``count`` column), in ``order`` (zeros kept) or largest first."""
+    counts = frame[column].value_counts()
+    if order is not None:
+        extra = [v for v in counts.index if v not in order]
+        values = [*order, *extra]
+        return pd.DataFrame({column: values, "count": [int(counts.get(v, 0)) for v in values]})
+    return counts.rename_axis(column).reset_index(name="count")
+
+
+def models_launched(models: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Models launched between ``start`` and ``end`` inclusive."""
+    period = Period("r", start, end)
+    return models[period.contains(models["launch_date"])]
+
+
+# ---------------------------------------------------------------- tip-offs
+
+
+@dataclass(frozen=True)
+class TipoffSummary:
+    """Tip-offs received in a period and how far they have been handled."""
+
+    received: int
+    handled: int
+    overdue: int
+
+    @property
+    def handled_share(self) -> float | None:
+        """Handled / received; None when nothing was received."""
+        return self.handled / self.received if self.received else None
+
+
+def tipoffs_in_period(tipoffs: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Tip-offs received during ``period``."""
+    return tipoffs[period.contains(tipoffs["received_date"])]
+
+
+def overdue_mask(
+    tipoffs: pd.DataFrame, as_of: dt.date, handled_statuses: Sequence[str], deadline_days: int
+) -> pd.Series:
+    """Not handled and received more than ``deadline_days`` before ``as_of`` (BLTTHS art. 147)."""
+    age = (pd.Timestamp(as_of) - tipoffs["received_date"]).dt.days
+    return ~tipoffs["status"].isin(handled_statuses) & (age > deadline_days)
+
+
+def tipoff_summary(
+    tipoffs: pd.DataFrame, as_of: dt.date, handled_statuses: Sequence[str], deadline_days: int
+) -> TipoffSummary:
+    """Totals of an already filtered frame, weighted by its ``count`` column."""
+    weight = tipoffs["count"]
+    handled = weight[tipoffs["status"].isin(handled_statuses)].sum()
+    overdue = weight[overdue_mask(tipoffs, as_of, handled_statuses, deadline_days)].sum()
+    return TipoffSummary(int(weight.sum()), int(handled), int(overdue))
+
+
+def sum_by(tipoffs: pd.DataFrame, column: str, order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Tip-offs (``count``-weighted) per value of ``column``, in ``order`` or largest first."""
+    sums = tipoffs.groupby(column, observed=True)["count"].sum()
+    if order is not None:
+        values = [*order, *(v for v in sums.index if v not in order)]
+        return pd.DataFrame({column: values, "count": [int(sums.get(v, 0)) for v in values]})
+    return sums.sort_values(ascending=False).rename("count").reset_index()
+
+
+def monthly(tipoffs: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Tip-offs per calendar month of ``period``, months with none included (``month`` = 1st day)."""
+    months = pd.date_range(pd.Timestamp(period.start).replace(day=1), pd.Timestamp(period.end), freq="MS")
+    inside = tipoffs_in_period(tipoffs, period)
+    sums = inside.groupby(inside["received_date"].dt.to_period("M"))["count"].sum()
+    counts = [int(sums.get(m.to_period("M"), 0)) for m in months]
+    return pd.DataFrame({"month": months, "count": counts})
+
+
+def trend_with_comparison(tipoffs: pd.DataFrame, period: Period, comparison: Period) -> pd.DataFrame:
+    """Monthly counts of both periods aligned by month number (1 = first month of each period)."""
+    frames = []
+    for series, p in (("current", period), ("comparison", comparison)):
+        m = monthly(tipoffs, p)
+        m["step"] = range(1, len(m) + 1)
+        m["series"] = series
+        frames.append(m)
+    return pd.concat(frames, ignore_index=True)
+
+
+def overdue_list(
+    tipoffs: pd.DataFrame,
+    communes: pd.DataFrame,
+    as_of: dt.date,
+    handled_statuses: Sequence[str],
+    deadline_days: int,
+) -> pd.DataFrame:
+    """Unhandled tip-offs past the deadline, oldest first, with commune and days open."""
+    late = tipoffs[overdue_mask(tipoffs, as_of, handled_statuses, deadline_days)].copy()
+    late["days_open"] = (pd.Timestamp(as_of) - late["received_date"]).dt.days
+    late = late.merge(
+        communes[["commune_code", "commune_name", "district_name"]], on="commune_code", how="left"
+    )
+    return late.sort_values("days_open", ascending=False).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- map and profile
+
+
+def commune_map_frame(
+    communes: pd.DataFrame,
+    ratings: pd.DataFrame,
+    tipoffs: pd.DataFrame,
+    models: pd.DataFrame,
+    year: int | None,
+    period: Period | None,
+) -> pd.DataFrame:
+    """One row per commune of ``communes`` with what the map can colour by.
+
+    Columns: commune_code, commune_name, district_name, rating, score, meets_standard,
+    tipoffs, tipoffs_per_10k, models.
+    """
+    base = communes[["commune_code", "commune_name", "district_name", "population"]].copy()
+    rated = ratings.loc[ratings["year"] == year, ["commune_code", "rating", "score", "meets_standard"]]
+    base = base.merge(rated, on="commune_code", how="left")
+    received = tipoffs_in_period(tipoffs, period) if period else tipoffs.iloc[0:0]
+    per_commune = received.groupby("commune_code")["count"].sum()
+    base["tipoffs"] = base["commune_code"].map(per_commune).fillna(0).astype(int)
+    population = pd.to_numeric(base["population"], errors="coerce").astype("float64")
+    base["tipoffs_per_10k"] = base["tipoffs"] / population.where(population > 0) * 10_000
+    base["models"] = base["commune_code"].map(models["commune_code"].value_counts()).fillna(0).astype(int)
+    return base.drop(columns="population")
+
+
+@dataclass(frozen=True)
+class CommuneProfile:
+    """Everything the profile panel shows for one commune."""
+
+    registry: pd.Series
+    ratings: pd.DataFrame  # year, score, rating, meets_standard — oldest first
+    models: pd.DataFrame
+    tipoffs_by_month: pd.DataFrame  # month, count
+
+
+def commune_profile(
+    code: str,
+    communes: pd.DataFrame,
+    ratings: pd.DataFrame,
+    models: pd.DataFrame,
+    tipoffs: pd.DataFrame,
+    period: Period,
+) -> CommuneProfile | None:
+    """The profile of commune ``code``; None if the registry does not know it."""
+    row = communes[communes["commune_code"] == code]
+    if row.empty:
+        return None
+    history = ratings[ratings["commune_code"] == code].sort_values("year")
+    own_models = models[models["commune_code"] == code].sort_values("launch_date")
+    by_month = monthly(tipoffs[tipoffs["commune_code"] == code], period)
+    return CommuneProfile(
+        row.iloc[0], history.reset_index(drop=True), own_models.reset_index(drop=True), by_month
+    )

@@ -1,0 +1,85 @@
+"""A commune's profile beside the map: who it is, its rating history, its models, its tip-offs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, fmt, report
+from dashboard.i18n import t
+from dashboard.ui import cards
+from dashboard.ui.shell import PageContext
+
+K_PROFILE = "profile_commune"
+_LAST_CLICK = "_profile_last_click"
+
+
+def remember_click(code: str | None) -> None:
+    """Open the clicked commune's profile; a click seen before does not override the picker."""
+    if code and code != st.session_state.get(_LAST_CLICK):
+        st.session_state[_LAST_CLICK] = code
+        st.session_state[K_PROFILE] = code
+
+
+def picker(communes: pd.DataFrame) -> str | None:
+    """A select box of the area's communes (another way to open a profile than clicking)."""
+    names = dict(zip(communes["commune_code"], communes["commune_name"], strict=True))
+    if st.session_state.get(K_PROFILE) not in names:
+        st.session_state[K_PROFILE] = None
+    return st.selectbox(
+        t("profile.pick"),
+        options=sorted(names, key=names.get),
+        key=K_PROFILE,
+        format_func=names.get,
+        index=None,
+        placeholder=t("profile.pick_hint"),
+    )
+
+
+def show(ctx: PageContext, code: str) -> None:
+    """The profile panel of commune ``code``."""
+    frames = {name: ctx.data.frame(name) for name in ("ratings", "models", "tipoffs")}
+    prof = report.profile(ctx.scope, frames, code)
+    if prof is None:
+        st.info(t("no_data"))
+        return
+    reg = prof.registry
+    st.subheader(f"{reg['commune_type']} {reg['commune_name']}")
+    facts = [str(reg.get("district_name") or ""), t("profile.population", n=fmt.num(reg.get("population")))]
+    st.markdown(" · ".join(f for f in facts if f))
+
+    st.markdown(f"**{t('profile.ratings')}**")
+    if prof.ratings.empty:
+        st.caption(t("no_data"))
+    else:
+        st.altair_chart(
+            charts.score_history(prof.ratings, ctx.cfg.rating_colours, ctx.cfg.rating_levels), width="stretch"
+        )
+        history = prof.ratings.assign(
+            score_label=prof.ratings["score"].map(lambda v: fmt.num(v, 1)),
+            standard_label=prof.ratings["meets_standard"].map(
+                lambda v: t("std.met") if v else t("std.not_met")
+            ),
+            year_label=prof.ratings["year"].astype(str),
+        )
+        cards.table(
+            history,
+            {
+                "year_label": t("chart.year"),
+                "rating": t("chart.rating"),
+                "score_label": t("chart.score"),
+                "standard_label": t("mappage.mode.standard"),
+            },
+        )
+
+    st.markdown(f"**{t('profile.models', n=len(prof.models))}**")
+    if prof.models.empty:
+        st.caption(t("no_data"))
+    else:
+        cards.table(prof.models, {"name": t("col.model"), "field": t("col.field"), "status": t("col.status")})
+
+    st.markdown(f"**{t('profile.tipoffs', period=fmt.period(ctx.sel.period))}**")
+    if prof.tipoffs_by_month["count"].sum() == 0:
+        st.caption(t("no_data"))
+    else:
+        st.altair_chart(charts.monthly_bars(prof.tipoffs_by_month), width="stretch")

@@ -1,0 +1,125 @@
+"""What every page shares: the loaded data, the selection, the banner, the stamp and the refresh.
+
+The entry point calls :func:`start` before the page runs; a page calls :func:`context` to get
+the same :class:`PageContext`. Keeping this out of the pages keeps them thin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import fmt, loaders, metrics, report
+from dashboard.config import Config, ConfigError, load_config
+from dashboard.i18n import t
+from dashboard.selection import Selection
+from dashboard.ui import filters
+
+_CTX = "_page_context"
+
+_CSS = """
+<style>
+/* Readable from the back of the room: big figures, roomy cards. */
+[data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+[data-testid="stMetricDelta"] { font-size: 1.05rem; }
+.bcd-banner { background: #fff4d6; border: 2px solid #c98a00; color: #5c3d00; padding: .5rem 1rem;
+  border-radius: .5rem; font-weight: 700; font-size: 1.05rem; margin-bottom: .5rem; }
+.bcd-stamp { color: #3d4a5c; font-size: 1rem; margin: 0 0 .25rem 0; }
+.bcd-stale { color: #8a1c00; font-weight: 700; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a page needs, computed once per rerun."""
+
+    cfg: Config
+    data: loaders.Dataset
+    sel: Selection
+    communes: pd.DataFrame  # registry rows of the selected area
+    area_name: str  # "Toàn tỉnh" or the names of the selected districts
+    scope: report.Scope  # the tables restricted to the area
+
+    @property
+    def codes(self) -> list[str]:
+        """Commune codes of the selected area."""
+        return list(self.communes["commune_code"])
+
+    @property
+    def province(self) -> str:
+        """Province name: from settings, else from the data set's description."""
+        return self.cfg.province_name or str(self.data.meta.get("province_name", ""))
+
+
+def start() -> PageContext | None:
+    """Load data, draw the sidebar and the page header; None when the settings are unusable."""
+    st.html(_CSS)
+    try:
+        cfg = load_config()
+    except ConfigError as exc:
+        st.error(str(exc))
+        return None
+    filters.language_picker(cfg.language)
+    data = loaders.load_dataset(cfg)
+    opts = filters.options_from(data.frame("communes"), data.frame("ratings"), data.frame("tipoffs"))
+    sel = filters.sidebar_filters(opts)
+    scope = metrics.communes_in_scope(data.frame("communes"), sel)
+    names = [opts.areas.get(c, c) for c in (sel.districts or sel.communes)]
+    area = ", ".join(names) if names else t("filters.whole_province")
+    frames = {name: data.frame(name) for name in ("ratings", "models", "tipoffs")}
+    as_of = _as_of_date(data)
+    ctx = PageContext(cfg, data, sel, scope, area, report.make_scope(cfg, sel, frames, scope, as_of))
+    st.session_state[_CTX] = ctx
+    _refresh_timer(cfg, data.signature)
+    return ctx
+
+
+def _as_of_date(data: loaders.Dataset) -> dt.date:
+    """The day figures are computed at (overdue tip-offs are counted to this day)."""
+    stamp = data.as_of
+    if isinstance(stamp, dt.datetime):
+        return stamp.date()
+    return stamp or dt.date.today()
+
+
+def context() -> PageContext:
+    """The context :func:`start` made for this rerun."""
+    return st.session_state[_CTX]
+
+
+def header(ctx: PageContext, title: str) -> None:
+    """Page title, sample-data banner, province and area, and the "data as of" stamp."""
+    if ctx.data.is_sample:
+        st.html(f'<div class="bcd-banner" role="note">{escape(t("sample.banner"))}</div>')
+    st.title(title)
+    when = (
+        fmt.datetime(ctx.data.as_of) if isinstance(ctx.data.as_of, dt.datetime) else fmt.date(ctx.data.as_of)
+    )
+    parts = [p for p in (ctx.province, ctx.area_name) if p]
+    line = " · ".join([*parts, t("asof", when=when)])
+    stale = [s for s in ctx.data.tables.values() if s.problems]
+    warn = f' <span class="bcd-stale">· {escape(t("stamp.problems", n=len(stale)))}</span>' if stale else ""
+    st.html(f'<p class="bcd-stamp">{escape(line)}{warn}</p>')
+
+
+def no_data() -> None:
+    """The message shown instead of a chart or table when the selection has nothing."""
+    st.info(t("no_data"), icon=":material/info:")
+
+
+def _refresh_timer(cfg: Config, signature: tuple) -> None:
+    """Every refresh interval, rerun the app if a data file changed (filters and scroll stay)."""
+
+    @st.fragment(run_every=max(5, cfg.refresh_seconds))
+    def watch() -> None:
+        if loaders.data_signature(cfg) != signature:
+            st.rerun()
+
+    with st.sidebar:
+        watch()

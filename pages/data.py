@@ -1,0 +1,35 @@
+"""Dữ liệu: each input file, its "as of" time, rows, validation status and messages."""
+
+import streamlit as st
+
+from dashboard import boundaries, report
+from dashboard.i18n import t
+from dashboard.ui import cards, shell
+
+ctx = shell.context()
+shell.header(ctx, t("page.data"))
+bounds = boundaries.load_boundaries(ctx.cfg, ctx.data.frame("communes"))
+
+st.subheader(t("data.files"))
+cards.table(
+    report.file_status(ctx.data, bounds),
+    {
+        "file": t("data.file"),
+        "status": t("data.status"),
+        "modified": t("data.modified"),
+        "in_use": t("data.in_use"),
+        "rows": t("data.rows"),
+        "problems": t("data.problems"),
+    },
+)
+
+problems = [*ctx.data.problems, *bounds.problems]
+if not problems:
+    st.success(t("data.all_ok"), icon=":material/check_circle:")
+else:
+    st.subheader(t("data.messages"))
+    for file, items in report.problems_by_file(problems).items():
+        with st.expander(t("load.errors_title", file=file) + f" ({len(items)})", expanded=True):
+            st.markdown("\n".join(f"- {cards.plain(p)}" for p in items))
+
+st.caption(t("data.folder", path=str(ctx.cfg.data_dir)))

@@ -1,0 +1,57 @@
+"""Mô hình: the self-management models — how many, at which level, in which field, in what state."""
+
+import streamlit as st
+
+from dashboard import charts, fmt, report
+from dashboard.i18n import t
+from dashboard.ui import cards, shell
+
+ctx = shell.context()
+shell.header(ctx, t("page.models"))
+models = report.models(ctx.scope)
+
+if models.frame.empty:
+    shell.no_data()
+    st.stop()
+
+levels = models.by_level.set_index("level")["count"]
+new_help = t("models.new_help", period=fmt.period(ctx.sel.period)) if ctx.sel.period else None
+cards.kpi_row(
+    [
+        {"label": t("overview.models_total"), "value": fmt.num(len(models.frame))},
+        *({"label": t("overview.models_level", level=lvl), "value": fmt.num(n)} for lvl, n in levels.items()),
+        {"label": t("models.new"), "value": fmt.num(len(models.new)), "help": new_help},
+        {"label": t("models.exemplary"), "value": fmt.num(len(models.exemplary))},
+        {
+            "label": t("models.weak"),
+            "value": fmt.num(len(models.weak)),
+            "help": ", ".join(ctx.cfg.model_statuses_weak),
+        },
+    ]
+)
+
+left, mid, right = st.columns(3)
+for column, frame, key, title in (
+    (left, models.by_field, "field", t("models.by_field")),
+    (mid, models.by_lead, "lead_org", t("models.by_lead")),
+    (right, models.by_status, "status", t("models.by_status")),
+):
+    with column:
+        st.subheader(title)
+        st.altair_chart(charts.ranked_bars(frame, key, title=t("chart.models")), width="stretch")
+
+st.subheader(t("models.table"))
+query = st.text_input(t("models.search"), key="models_search", placeholder=t("models.search_hint"))
+table = report.models_table(ctx.scope, query)
+if table.empty:
+    shell.no_data()
+else:
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("col.launch"): st.column_config.DateColumn(format="DD/MM/YYYY"),
+            t("col.exemplary"): st.column_config.CheckboxColumn(),
+        },
+    )
