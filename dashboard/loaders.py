@@ -1,0 +1,553 @@
+"""Reads the data tables (CSV or Parquet), checks them against the contract, keeps the last valid one."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard import parsing
+from dashboard.config import Config, load_config
+from dashboard.schema import FORBIDDEN_TIPOFF_COLUMNS, STANDARD_GROUPS, TABLES, Problem, Table
+
+logger = logging.getLogger(__name__)
+
+MAX_PROBLEMS = 50  # a projector screen cannot show more; the rest is counted
+META_FILE = "dataset.json"
+COMMUNE_LEVEL = "Xã"  # models at this level must name their commune (config has no setting for it)
+_FORBIDDEN = frozenset(parsing.norm_header(name) for name in FORBIDDEN_TIPOFF_COLUMNS)
+
+
+@dataclass(frozen=True)
+class TableState:
+    """One table as the dashboard sees it: the data in use and what is wrong with the file on disk."""
+
+    name: str
+    path: Path | None  # the file on disk (Parquet wins over CSV); None if absent
+    frame: pd.DataFrame  # the last valid version (read-only); empty with the contract's columns if none
+    problems: tuple[Problem, ...]  # what is wrong with the file on disk now; empty = valid
+    file_mtime: datetime | None  # modification time of the file on disk now
+    good_mtime: datetime | None  # modification time of the version in use
+
+    @property
+    def ok(self) -> bool:
+        """The file on disk is valid."""
+        return not self.problems
+
+    @property
+    def stale(self) -> bool:
+        """The file on disk has problems, and an older valid version is shown instead."""
+        return bool(self.problems) and self.good_mtime is not None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """All tables plus data/dataset.json, as loaded by :func:`load_dataset`."""
+
+    tables: Mapping[str, TableState]
+    meta: Mapping[str, Any]
+    signature: tuple  # changes whenever any input file changes (see data_signature)
+    meta_problems: tuple[Problem, ...] = ()  # what is wrong with dataset.json
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The data in use for table ``name``."""
+        return self.tables[name].frame
+
+    @property
+    def is_sample(self) -> bool:
+        """The data set is labelled as sample data (dataset.json: "sample": true)."""
+        return self.meta.get("sample") is True
+
+    @property
+    def as_of(self) -> datetime | None:
+        """dataset.json's "as_of" date, else the newest valid file's modification time."""
+        value = self.meta.get("as_of")
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        return max((t.good_mtime for t in self.tables.values() if t.good_mtime), default=None)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of every file, tables first."""
+        return [p for t in self.tables.values() for p in t.problems] + list(self.meta_problems)
+
+
+@dataclass(frozen=True)
+class _Good:
+    """A version of a table that passed every check."""
+
+    frame: pd.DataFrame
+    mtime: datetime
+    version: tuple  # (path, st_mtime_ns, st_size)
+    file: str
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    frame: pd.DataFrame | None  # None = rejected
+    problems: tuple[Problem, ...]
+
+
+# Process-wide: Streamlit serves every session from threads of one process.
+_LOCK = threading.RLock()
+_PARSED: dict[tuple[str, str], tuple[tuple, _Parsed]] = {}  # (dir, table) → (file key, result)
+_GOOD: dict[tuple[str, str], _Good] = {}
+_META: dict[str, tuple[tuple, dict, tuple[Problem, ...]]] = {}
+
+
+def clear_cache() -> None:
+    """Forget every parsed file and every last valid version (for tests)."""
+    with _LOCK:
+        _PARSED.clear()
+        _GOOD.clear()
+        _META.clear()
+
+
+def data_signature(cfg: Config) -> tuple:
+    """(mtime_ns, size) of every file the dashboard may read; cheap enough for a refresh timer."""
+    names = [f"{name}{suffix}" for name in TABLES for suffix in (".parquet", ".csv")] + [META_FILE]
+    return (str(cfg.data_dir), *(_stat_entry(cfg.data_dir / name) for name in names))
+
+
+def _stat_entry(path: Path) -> tuple:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path.name, None, None)
+    return (path.name, stat.st_mtime_ns, stat.st_size)
+
+
+def find_file(cfg: Config, name: str) -> Path | None:
+    """data_dir/<name>.parquet, else data_dir/<name>.csv, else None."""
+    for suffix in (".parquet", ".csv"):
+        path = cfg.data_dir / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_dataset(cfg: Config | None = None, today: date | None = None) -> Dataset:
+    """Every table and dataset.json; never raises for bad input, never writes to data files."""
+    cfg = cfg or load_config()
+    today = today or date.today()
+    with _LOCK:
+        signature = data_signature(cfg)
+        states: dict[str, TableState] = {}
+        # The communes registry goes first: the other tables are checked against its version in use.
+        for name in sorted(TABLES, key=lambda n: n != "communes"):
+            registry = _GOOD.get(_store_key(cfg, "communes"))
+            states[name] = _load_table(cfg, TABLES[name], today, registry)
+        meta, meta_problems = _load_meta(cfg)
+    ordered = {name: states[name] for name in TABLES}
+    return Dataset(ordered, meta, signature, meta_problems)
+
+
+def _store_key(cfg: Config, name: str) -> tuple[str, str]:
+    return (str(cfg.data_dir.resolve()), name)
+
+
+def _load_table(cfg: Config, table: Table, today: date, registry: _Good | None) -> TableState:
+    store = _store_key(cfg, table.name)
+    path = find_file(cfg, table.name)
+    if path is None:
+        if not table.required:
+            _GOOD.pop(store, None)  # an optional table that was removed is no longer shown
+            return _state(table, None, (), None, None)
+        missing = Problem(
+            f"{table.name}.csv",
+            f"Không tìm thấy tệp {table.name}.csv hoặc {table.name}.parquet trong thư mục dữ liệu "
+            f"{cfg.data_dir} ({table.title_vi}).",
+        )
+        return _state(table, None, (missing,), None, _GOOD.get(store))
+    try:
+        stat = path.stat()
+        key = _parse_key(cfg, table, path, stat, today, registry)
+        cached = _PARSED.get(store)
+        if cached is not None and cached[0] == key:
+            parsed = cached[1]
+        else:
+            read = _read_stable(path)
+            if read is None:
+                busy = Problem(
+                    path.name, "Tệp đang được ghi (thay đổi trong lúc đọc); sẽ đọc lại ở lần làm mới sau."
+                )
+                return _state(table, path, (busy,), _mtime(path.stat()), _GOOD.get(store))
+            stat, data = read
+            parsed = _parse_safely(cfg, table, path.name, data, today, registry)
+            _PARSED[store] = (_parse_key(cfg, table, path, stat, today, registry), parsed)
+    except OSError as exc:  # removed or locked between listing and reading
+        unreadable = Problem(path.name, f"Không mở được tệp để đọc ({exc.strerror or exc}).")
+        return _state(table, path, (unreadable,), None, _GOOD.get(store))
+    good = _GOOD.get(store)
+    version = (str(path), stat.st_mtime_ns, stat.st_size)
+    if parsed.frame is not None and (good is None or good.version != version):
+        good = _Good(parsed.frame, _mtime(stat), version, path.name)
+        _GOOD[store] = good
+    return _state(table, path, parsed.problems, _mtime(stat), good)
+
+
+def _parse_key(
+    cfg: Config, table: Table, path: Path, stat: os.stat_result, today: date, registry: _Good | None
+) -> tuple:
+    checked_against = registry.version if (table.commune_column and registry) else None
+    return (str(path), stat.st_mtime_ns, stat.st_size, today, repr(cfg), checked_against)
+
+
+def _state(table: Table, path: Path | None, problems: tuple, file_mtime: datetime | None, good: _Good | None):
+    # A shallow copy: with copy-on-write a caller adding a column cannot change the shared version.
+    frame = good.frame.copy(deep=False) if good else empty_frame(table)
+    return TableState(table.name, path, frame, problems, file_mtime, good.mtime if good else None)
+
+
+def _mtime(stat: os.stat_result) -> datetime:
+    return datetime.fromtimestamp(stat.st_mtime)
+
+
+def _read_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def _read_stable(path: Path) -> tuple[os.stat_result, bytes] | None:
+    """The file's bytes, unless it changed while being read (twice): then None."""
+    for _attempt in range(2):
+        before = path.stat()
+        data = _read_bytes(path)
+        after = path.stat()
+        same = (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size)
+        if same and len(data) == after.st_size:
+            return after, data
+    return None
+
+
+def empty_frame(table: Table) -> pd.DataFrame:
+    """A frame with no rows and the contract's columns and dtypes."""
+    return pd.DataFrame({c.name: pd.Series(dtype=parsing.FINAL_DTYPES[c.kind]) for c in table.columns})
+
+
+# ---------------------------------------------------------------------------- checking one file
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """One file being checked: its typed cells, which cells were blank, and where each row came from."""
+
+    cfg: Config
+    table: Table
+    file: str
+    frame: pd.DataFrame  # contract columns, nullable dtypes; missing where blank or bad
+    blank: dict[str, pd.Series]  # contract column → cell left blank in the file
+    headers: dict[str, str]  # contract column → header as written in the file
+    rows: list[int]
+    registry: _Good | None
+
+    def has(self, *names: str) -> bool:
+        return all(name in self.headers for name in names)
+
+    def problem(self, pos: int, column: str | None, message: str) -> Problem:
+        return Problem(self.file, message, row=self.rows[pos], column=self.headers.get(column or "", None))
+
+
+def _parse_safely(
+    cfg: Config, table: Table, file: str, data: bytes, today: date, registry: _Good | None
+) -> _Parsed:
+    try:
+        return _parse(cfg, table, file, data, today, registry)
+    except Exception:  # a bug of ours must not take every page down: refuse this file and log it
+        logger.exception("Unexpected error while checking %s", file)
+        message = "Lỗi không mong đợi khi kiểm tra tệp nên chưa dùng bản này; hãy báo cho người quản trị."
+        return _Parsed(None, (Problem(file, message),))
+
+
+def _parse(cfg: Config, table: Table, file: str, data: bytes, today: date, registry: _Good | None) -> _Parsed:
+    if not data:
+        return _Parsed(
+            None, (Problem(file, "Tệp rỗng (0 byte): không có dòng tiêu đề và dòng số liệu nào."),)
+        )
+    try:
+        if file.endswith(".parquet"):
+            raw = parsing.read_parquet_bytes(data)
+        else:
+            raw = parsing.read_csv_text(parsing.decode(data))
+    except parsing.FileError as exc:
+        return _Parsed(None, (Problem(file, str(exc)),))
+    positions, problems = _match_headers(cfg, table, raw.headers, file)
+    problems += _personal_columns(table, raw.headers, positions, file)
+    row_problems = [Problem(file, message, row=row) for row, message in raw.row_problems]
+    if problems:  # with a wrong header the cells cannot be read meaningfully
+        return _Parsed(None, _cap(problems + row_problems, file))
+    problems = row_problems
+    ctx, cell_problems = _typed(cfg, table, file, raw, positions, today, registry)
+    problems += cell_problems
+    for rule in [*_RULES.get(table.name, []), *_COMMON_RULES]:
+        problems += rule(ctx)
+    if problems:
+        order = {header: i for i, header in enumerate(raw.headers)}
+        problems.sort(key=lambda p: (p.row is not None, p.row or 0, order.get(p.column or "", -1)))
+        return _Parsed(None, _cap(problems, file))
+    _derive(ctx)
+    return _Parsed(_finalise(ctx.frame, table), ())
+
+
+def _match_headers(cfg: Config, table: Table, headers: list[str], file: str):
+    """Contract column → position in the file, accepting the configured header or the contract name."""
+    renames = cfg.columns.get(table.name, {})
+    index: dict[str, list[int]] = {}
+    for pos, header in enumerate(headers):
+        index.setdefault(parsing.norm_header(header), []).append(pos)
+    positions: dict[str, int] = {}
+    problems: list[Problem] = []
+    for col in table.columns:
+        wanted = [renames[col.name], col.name] if col.name in renames else [col.name]
+        found = next((index[n] for n in map(parsing.norm_header, wanted) if n in index), None)
+        if found is None:
+            if col.required:
+                listed = ", ".join(headers)
+                message = (
+                    f"Thiếu cột bắt buộc “{wanted[0]}” ({col.label_vi}). Các cột có trong tệp: {listed}."
+                )
+                problems.append(Problem(file, message))
+            continue
+        if len(found) > 1:
+            header = headers[found[0]]
+            message = f"Cột “{header}” xuất hiện {len(found)} lần; mỗi cột chỉ được có một lần."
+            problems.append(Problem(file, message, column=header))
+        positions[col.name] = found[0]
+    return positions, problems
+
+
+def _personal_columns(
+    table: Table, headers: list[str], positions: dict[str, int], file: str
+) -> list[Problem]:
+    """Tip-offs must never carry who reported them: such a file is refused whole."""
+    if table.name != "tipoffs":
+        return []
+    used = set(positions.values())
+    found = [h for pos, h in enumerate(headers) if pos not in used and parsing.norm_header(h) in _FORBIDDEN]
+    if not found:
+        return []
+    listed = ", ".join(f"“{h}”" for h in found)
+    message = (
+        f"Tệp tin báo có cột chứa thông tin cá nhân: {listed}. Danh tính người tố giác được pháp luật bảo vệ "
+        "nên tệp bị từ chối; hãy xóa các cột này rồi lưu lại tệp."
+    )
+    return [Problem(file, message)]
+
+
+def _typed(cfg, table, file, raw, positions, today, registry) -> tuple[_Ctx, list[Problem]]:
+    columns: dict[str, pd.Series] = {}
+    blank: dict[str, pd.Series] = {}
+    problems: list[Problem] = []
+    length = len(raw.rows)
+    for col in table.columns:
+        if col.name not in positions:
+            columns[col.name] = parsing.default_column(col, length)
+            continue
+        pos = positions[col.name]
+        cells = raw.cells[pos].reset_index(drop=True)
+        allowed = [parsing.nfc(v).strip() for v in getattr(cfg, col.choices)] if col.choices else []
+        columns[col.name], errors = parsing.parse_column(cells, col, allowed, today)
+        blank[col.name] = cells.eq("")
+        header = raw.headers[pos]
+        problems += [Problem(file, message, row=raw.rows[i], column=header) for i, message in errors]
+    headers = {name: raw.headers[pos] for name, pos in positions.items()}
+    ctx = _Ctx(cfg, table, file, pd.DataFrame(columns), blank, headers, raw.rows, registry)
+    return ctx, problems
+
+
+def _cap(problems: list[Problem], file: str) -> tuple[Problem, ...]:
+    if len(problems) <= MAX_PROBLEMS:
+        return tuple(problems)
+    more = Problem(file, f"… và {len(problems) - MAX_PROBLEMS} lỗi khác.")
+    return (*problems[:MAX_PROBLEMS], more)
+
+
+def _positions(mask: pd.Series) -> list[int]:
+    return [int(i) for i in np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))]
+
+
+def _show(value: object) -> str:
+    return f"{value:%d/%m/%Y}" if isinstance(value, pd.Timestamp) else str(value)
+
+
+# ---------------------------------------------------------------------------- table rules
+
+
+def _duplicate_keys(ctx: _Ctx) -> list[Problem]:
+    key = list(ctx.table.key)
+    if not ctx.has(*key):
+        return []  # e.g. tip-offs without ids: aggregated counts have no key to repeat
+    frame = ctx.frame[key]
+    repeated = frame.duplicated(keep="first") & frame.notna().all(axis=1)
+    if not repeated.any():
+        return []
+    group = frame.groupby(key, sort=False, dropna=False).ngroup()
+    first = pd.Series(range(len(frame))).groupby(group.to_numpy()).transform("min").to_numpy()
+    column = key[0] if len(key) == 1 else None
+    problems = []
+    for pos in _positions(repeated):
+        shown = ", ".join(f"{ctx.headers[k]} = {_show(frame[k].iat[pos])}" for k in key)
+        message = f"Trùng khóa ({shown}) với dòng {ctx.rows[first[pos]]}; mỗi khóa chỉ được có một dòng."
+        problems.append(ctx.problem(pos, column, message))
+    return problems
+
+
+def _unknown_communes(ctx: _Ctx) -> list[Problem]:
+    name = ctx.table.commune_column
+    if name is None or not ctx.has(name) or ctx.registry is None:
+        return []  # without a valid registry there is nothing to check against; its own problems show
+    codes = ctx.frame[name]
+    unknown = codes.notna() & ~codes.isin(set(ctx.registry.frame["commune_code"]))
+    return [
+        ctx.problem(pos, name, f"Mã xã “{codes.iat[pos]}” không có trong danh mục xã ({ctx.registry.file}).")
+        for pos in _positions(unknown)
+    ]
+
+
+def _ratings_rules(ctx: _Ctx) -> list[Problem]:
+    problems = []
+    for group, label, _en in STANDARD_GROUPS:
+        met, total = f"{group}_met", f"{group}_total"
+        if not ctx.has(met, total):
+            continue
+        for pos in _positions(ctx.frame[met] > ctx.frame[total]):
+            m, t = ctx.frame[met].iat[pos], ctx.frame[total].iat[pos]
+            message = f"{label} đạt chuẩn ({m}) nhiều hơn tổng số {label.lower()} ({t})."
+            problems.append(ctx.problem(pos, met, message))
+    both_blank = ctx.blank["score"] & ctx.blank["rating"]
+    message = "Phải có điểm hoặc xếp loại: cả hai ô đều bỏ trống."
+    return problems + [ctx.problem(pos, "score", message) for pos in _positions(both_blank)]
+
+
+def _tipoffs_rules(ctx: _Ctx) -> list[Problem]:
+    received, resolved = ctx.frame["received_date"], ctx.frame["resolved_date"]
+    problems = [
+        ctx.problem(
+            pos,
+            "resolved_date",
+            f"Ngày giải quyết ({_show(resolved.iat[pos])}) trước ngày tiếp nhận "
+            f"({_show(received.iat[pos])}).",
+        )
+        for pos in _positions(resolved < received)
+    ]
+    handled = {parsing.nfc(s).strip().lower() for s in ctx.cfg.tipoff_handled_statuses}
+    status = ctx.frame["status"]
+    without_date = status.str.lower().isin(handled) & ctx.blank["resolved_date"]
+    for pos in _positions(without_date):
+        message = f"Tình trạng “{status.iat[pos]}” là đã xử lý xong nên phải có ngày giải quyết."
+        problems.append(ctx.problem(pos, "resolved_date", message))
+    return problems
+
+
+def _models_rules(ctx: _Ctx) -> list[Problem]:
+    at_commune = ctx.frame["level"].str.lower().eq(COMMUNE_LEVEL.lower())
+    message = f"Mô hình cấp “{COMMUNE_LEVEL}” phải có mã xã, nhưng ô mã xã đang bỏ trống."
+    return [
+        ctx.problem(pos, "commune_code", message)
+        for pos in _positions(at_commune & ctx.blank["commune_code"])
+    ]
+
+
+def _communes_rules(ctx: _Ctx) -> list[Problem]:
+    if not ctx.has("district_code", "district_name"):
+        return []
+    codes, names = ctx.frame["district_code"], ctx.frame["district_name"]
+    both = (codes.notna() & names.notna()).to_numpy()
+    first: dict[str, int] = {}
+    problems = []
+    for pos in np.flatnonzero(both):
+        code, name = codes.iat[pos], names.iat[pos]
+        seen = first.setdefault(code, int(pos))
+        if names.iat[seen] != name:
+            message = (
+                f"Mã huyện “{code}” mang hai tên khác nhau: “{names.iat[seen]}” ở dòng {ctx.rows[seen]} "
+                f"và “{name}” ở dòng này."
+            )
+            problems.append(ctx.problem(int(pos), "district_name", message))
+    return problems
+
+
+_RULES: dict[str, list[Callable[[_Ctx], list[Problem]]]] = {
+    "communes": [_communes_rules],
+    "ratings": [_ratings_rules],
+    "models": [_models_rules],
+    "tipoffs": [_tipoffs_rules],
+}
+_COMMON_RULES: list[Callable[[_Ctx], list[Problem]]] = [_duplicate_keys, _unknown_communes]
+
+
+def _derive(ctx: _Ctx) -> None:
+    """Fill what the contract allows to be left out: a rating from its score, a model's district."""
+    frame = ctx.frame
+    if ctx.table.name == "ratings":
+        todo = frame["rating"].isna() & frame["score"].notna()
+        frame.loc[todo, "rating"] = frame.loc[todo, "score"].map(lambda s: rating_for(s, ctx.cfg))
+    if ctx.table.name == "models" and ctx.registry is not None:
+        registry = ctx.registry.frame.set_index("commune_code")["district_code"]
+        derived = frame["commune_code"].map(registry).astype("str")
+        frame["district_code"] = frame["district_code"].fillna(derived)
+
+
+def rating_for(score: float, cfg: Config) -> str | None:
+    """The rating a score earns under cfg.rating_thresholds; below every threshold, the lowest level."""
+    thresholds = {parsing.nfc(level): value for level, value in cfg.rating_thresholds.items()}
+    for level, minimum in sorted(thresholds.items(), key=lambda item: -item[1]):
+        if score >= minimum:
+            return level
+    below = [parsing.nfc(level) for level in cfg.rating_levels if parsing.nfc(level) not in thresholds]
+    return below[-1] if below else None
+
+
+def _finalise(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    return pd.DataFrame({c.name: frame[c.name].astype(parsing.FINAL_DTYPES[c.kind]) for c in table.columns})
+
+
+# ---------------------------------------------------------------------------- dataset.json
+
+
+def _load_meta(cfg: Config) -> tuple[dict, tuple[Problem, ...]]:
+    """dataset.json (sample label, as_of, province); when broken, the last valid version stays in use."""
+    path = cfg.data_dir / META_FILE
+    entry = _stat_entry(path)
+    if entry[1] is None:
+        return {}, ()
+    cached = _META.get(str(path))
+    if cached is not None and cached[0] == entry:
+        return cached[1], cached[2]
+    meta, problem = _read_meta(path)
+    last = cached[1] if cached else {}
+    result = (last, (problem,)) if problem else (meta, ())
+    _META[str(path)] = (entry, *result)
+    return result
+
+
+def _read_meta(path: Path) -> tuple[dict, Problem | None]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return {}, Problem(META_FILE, "Không đọc được tệp dưới dạng văn bản UTF-8.")
+    except json.JSONDecodeError as exc:
+        return {}, Problem(
+            META_FILE, f"Tệp không phải JSON hợp lệ: lỗi ở dòng {exc.lineno}, cột {exc.colno}."
+        )
+    if not isinstance(value, dict):
+        return {}, Problem(META_FILE, 'Tệp phải chứa một đối tượng JSON dạng {"khóa": giá trị, …}.')
+    as_of = value.get("as_of")
+    if as_of is not None:
+        try:
+            datetime.fromisoformat(str(as_of))
+        except ValueError:
+            message = f"Giá trị “{as_of}” của “as_of” phải là ngày dạng yyyy-mm-dd."
+            return {}, Problem(META_FILE, message, column="as_of")
+    return value, None

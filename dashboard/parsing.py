@@ -1,0 +1,362 @@
+"""File bytes → a table of strings → typed columns, with a Vietnamese message for each bad cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+
+from dashboard.schema import FALSE_WORDS, TRUE_WORDS, Column
+
+# Dtypes while checking (nullable, so a failed cell is simply missing) and in the frames handed out.
+CHECK_DTYPES = {
+    "code": "str", "text": "str", "choice": "str", "int": "Int64", "year": "Int64",
+    "float": "Float64", "date": "datetime64[ns]", "bool": "boolean",
+}  # fmt: skip
+FINAL_DTYPES = {**CHECK_DTYPES, "float": "float64", "bool": "bool", "year": "int64"}
+
+_DELIMITER_NAMES = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class CellError(ValueError):
+    """A cell that does not fit its column; the text is the message the user sees."""
+
+
+class FileError(ValueError):
+    """A file that cannot be read as a table at all; the text is the message the user sees."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file read as text: its headers as written and one str column per header position."""
+
+    headers: list[str]
+    cells: pd.DataFrame  # columns 0..n-1, every cell a stripped str ("" when blank)
+    rows: list[int]  # spreadsheet row of each record (header = 1)
+    row_problems: list[tuple[int, str]]  # malformed records, left out of ``cells``
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: cp1258 files and some Mac tools write tone marks as combining characters."""
+    return unicodedata.normalize("NFC", text)
+
+
+def norm_header(header: str) -> str:
+    """A header compared loosely: NFC, no BOM, lower case, spaces and underscores alike."""
+    return re.sub(r"[\s_]+", " ", nfc(header).replace("\ufeff", "")).strip().lower()
+
+
+def lower_first(text: str) -> str:
+    """'Xếp loại' → 'xếp loại', for labels used inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+# ---------------------------------------------------------------------------- files → strings
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM or not), else cp1258 as Excel writes Vietnamese CSV; NFC either way."""
+    if data[:4] == b"PK\x03\x04":
+        raise FileError(
+            "Tệp là bảng tính Excel (.xlsx) bị đặt đuôi .csv; hãy mở trong Excel và lưu lại "
+            "dạng “CSV UTF-8 (Comma delimited)”."
+        )
+    if b"\x00" in data[:65536]:
+        raise FileError(
+            "Tệp có ký tự nhị phân, không phải tệp CSV dạng văn bản; hãy xuất lại tệp dạng CSV UTF-8."
+        )
+    try:
+        text = data.removeprefix(_UTF8_BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1258")
+        except UnicodeDecodeError:
+            raise FileError(
+                "Không đọc được tệp dưới dạng văn bản: không phải mã UTF-8 cũng không phải Windows-1258; "
+                "hãy lưu lại tệp dạng CSV UTF-8."
+            ) from None
+    return nfc(text)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The most frequent of , ; tab in the header line (Vietnamese Excel writes ;)."""
+    first = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=first.count)
+
+
+def read_csv_text(text: str) -> RawTable:
+    """Split CSV text into records, keeping spreadsheet row numbers and noting malformed records."""
+    if not text.strip():
+        raise FileError("Tệp rỗng: không có dòng tiêu đề và không có dòng số liệu nào.")
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise FileError(f"Dòng tiêu đề: {lower_first(_quote_message(str(exc)))}") from None
+    width = len(headers)
+    records: list[list[str]] = []
+    rows: list[int] = []
+    problems: list[tuple[int, str]] = []
+    row = 1
+    while True:
+        row += 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append((row, _quote_message(str(exc))))
+            break
+        if not any(cell.strip() for cell in record):
+            continue  # blank line, or a row of empty cells Excel leaves behind
+        if len(record) > width and not any(cell.strip() for cell in record[width:]):
+            record = record[:width]  # trailing empty cells
+        if len(record) != width:
+            problems.append((row, _width_message(len(record), width, delimiter)))
+            continue
+        records.append(record)
+        rows.append(row)
+    if not records and not problems:
+        raise FileError("Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào.")
+    cells = pd.DataFrame(records, columns=range(width), dtype="str") if records else _no_cells(width)
+    cells = cells.apply(lambda col: col.str.strip())
+    return RawTable(headers, cells, rows, problems)
+
+
+def _no_cells(width: int) -> pd.DataFrame:
+    return pd.DataFrame({i: pd.Series(dtype="str") for i in range(width)})
+
+
+def _quote_message(detail: str) -> str:
+    if "unexpected end of data" in detail:
+        return (
+            "Dấu ngoặc kép mở ở dòng này không được đóng, nên phần còn lại của tệp bị dồn vào một ô; "
+            "hãy thêm dấu ngoặc kép đóng."
+        )
+    return "Dòng bị lỗi dấu ngoặc kép: sau dấu ngoặc kép đóng phải là dấu phân cách hoặc hết dòng."
+
+
+def _width_message(found: int, width: int, delimiter: str) -> str:
+    if found < width:
+        return f"Dòng có {found} ô nhưng dòng tiêu đề có {width} cột: dòng bị thiếu ô hoặc bị cắt cụt."
+    name = _DELIMITER_NAMES[delimiter]
+    return (
+        f"Dòng có {found} ô nhưng dòng tiêu đề có {width} cột: thừa {name} "
+        f"(một ô có chứa {name} thì phải đặt trong dấu ngoặc kép)."
+    )
+
+
+def read_parquet_bytes(data: bytes) -> RawTable:
+    """A Parquet file as strings, so it passes through exactly the same cell checks as CSV."""
+    try:
+        frame = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises many types for a damaged file; all mean the same to a user
+        raise FileError(f"Không đọc được tệp Parquet: tệp hỏng hoặc không phải Parquet ({exc}).") from None
+    if frame.empty:
+        raise FileError("Tệp không có dòng số liệu nào.")
+    cells = pd.DataFrame({i: _strings(frame.iloc[:, i]) for i in range(frame.shape[1])})
+    rows = list(range(2, len(frame) + 2))  # record + 1, as if the header were row 1
+    return RawTable([str(c).strip() for c in frame.columns], cells, rows, [])
+
+
+def _strings(values: pd.Series) -> pd.Series:
+    """A typed Parquet column as the text a CSV would hold (dates ISO, missing → '')."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    texts = [nfc(_to_text(v)).strip() for v in uniques]
+    return pd.Series([texts[c] if c >= 0 else "" for c in codes], dtype="str")
+
+
+def _to_text(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------- strings → values
+
+_INT_RE = re.compile(r"[+-]?\d+(?:[.,]0+)?")  # "1234" or Excel's "1234.0"
+_THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}([.,])\d{3}(?:\1\d{3})*")  # "1.234": 1234 or 1,234?
+_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DMY_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_BOOL_HINT = "Có hoặc Không (cũng nhận Đạt/Không đạt, x, 1/0)"
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+
+
+def _check_range(number: float, raw: str, col: Column, noun: str = "Giá trị") -> None:
+    if col.minimum is not None and number < col.minimum:
+        raise CellError(f"{noun} “{raw}” nhỏ hơn mức tối thiểu cho phép là {_number_text(col.minimum)}.")
+    if col.maximum is not None and number > col.maximum:
+        raise CellError(f"{noun} “{raw}” lớn hơn mức tối đa cho phép là {_number_text(col.maximum)}.")
+
+
+def parse_code(raw: str, col: Column) -> str:
+    """Digits only; leading zeros Excel dropped are put back (2701 → 02701)."""
+    text = re.sub(r"\.0+$", "", raw) if re.fullmatch(r"\d+\.0+", raw) else raw
+    example = "0" * ((col.digits or 5) - 1) + "1"
+    if not re.fullmatch(r"[0-9]+", text):
+        raise CellError(f"Mã “{raw}” chỉ được gồm chữ số (ví dụ {example}).")
+    if col.digits is None:
+        return text
+    if len(text) > col.digits:
+        raise CellError(f"Mã “{raw}” có {len(text)} chữ số, nhiều hơn {col.digits} chữ số quy định.")
+    return text.zfill(col.digits)
+
+
+def parse_int(raw: str, col: Column, noun: str = "Giá trị") -> int:
+    """Plain integers and "1234.0"; "1.234" is refused as it may mean 1234 or 1,234."""
+    if _THOUSANDS_RE.fullmatch(raw):
+        raise CellError(
+            f"Số “{raw}” không rõ nghĩa: dấu chấm hay dấu phẩy có thể là phân cách hàng nghìn hoặc phần "
+            "thập phân; hãy ghi số nguyên không có dấu phân cách (ví dụ 1234)."
+        )
+    if _INT_RE.fullmatch(raw):
+        number = int(re.split(r"[.,]", raw)[0])
+        _check_range(number, raw, col, noun)
+        return number
+    if _NUMBER_RE.fullmatch(raw):
+        raise CellError(f"Số “{raw}” phải là số nguyên, không có phần lẻ.")
+    raise CellError(f"“{raw}” không phải là số; cột này cần một số nguyên (ví dụ 12).")
+
+
+def parse_float(raw: str, col: Column) -> float:
+    """85,5 (Vietnamese decimal comma) or 85.5."""
+    if not _NUMBER_RE.fullmatch(raw):
+        raise CellError(f"“{raw}” không phải là số; hãy ghi số dạng 85,5 hoặc 85.5.")
+    number = float(raw.replace(",", "."))
+    _check_range(number, raw, col)
+    return number
+
+
+def parse_year(raw: str, col: Column) -> int:
+    """A four-digit year inside the column's range."""
+    if not _INT_RE.fullmatch(raw) or _THOUSANDS_RE.fullmatch(raw):
+        raise CellError(f"“{raw}” không phải là năm; hãy ghi năm bằng bốn chữ số (ví dụ 2024).")
+    number = int(re.split(r"[.,]", raw)[0])
+    low, high = col.minimum or 0, col.maximum or 9999
+    if not low <= number <= high:
+        low, high = _number_text(low), _number_text(high)
+        raise CellError(f"Năm “{raw}” nằm ngoài khoảng cho phép {low}–{high}.")
+    return number
+
+
+def parse_date(raw: str, today: date) -> pd.Timestamp:
+    """yyyy-mm-dd or dd/mm/yyyy (also d/m/yyyy); never after today."""
+    if match := _ISO_RE.fullmatch(raw):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DMY_RE.fullmatch(raw):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise CellError(
+            f"Ngày “{raw}” không đúng dạng; hãy ghi năm-tháng-ngày (2024-08-19) "
+            "hoặc ngày/tháng/năm (19/08/2024)."
+        )
+    try:
+        value = date(year, month, day)
+    except ValueError:
+        raise CellError(f"Ngày “{raw}” không có thật trên lịch.") from None
+    if value > today:
+        raise CellError(f"Ngày “{raw}” là ngày trong tương lai (hôm nay là {today:%d/%m/%Y}).")
+    return pd.Timestamp(value)
+
+
+def parse_bool(raw: str) -> bool:
+    """Có/Không, Đạt/Không đạt, x, 1/0, true/false (schema.TRUE_WORDS / FALSE_WORDS)."""
+    word = raw.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(f"“{raw}” không phải giá trị có/không; hãy ghi {_BOOL_HINT}.")
+
+
+def parse_choice(raw: str, col: Column, allowed: Sequence[str]) -> str:
+    """One of the configured values, matched without regard to case; the configured spelling is kept."""
+    if not allowed:
+        return raw
+    canonical = {re.sub(r"\s+", " ", v).lower(): v for v in allowed}
+    found = canonical.get(re.sub(r"\s+", " ", raw).lower())
+    if found is None:
+        listed = ", ".join(allowed)
+        raise CellError(f"Giá trị “{raw}” không có trong danh sách {lower_first(col.label_vi)} ({listed}).")
+    return found
+
+
+def cell_parser(col: Column, allowed: Sequence[str], today: date) -> Callable[[str], object]:
+    """The parser for one column's non-blank cells."""
+    parsers: dict[str, Callable[[str], object]] = {
+        "code": lambda raw: parse_code(raw, col),
+        "text": lambda raw: raw,
+        "int": lambda raw: parse_int(raw, col),
+        "float": lambda raw: parse_float(raw, col),
+        "date": lambda raw: parse_date(raw, today),
+        "bool": parse_bool,
+        "choice": lambda raw: parse_choice(raw, col, allowed),
+        "year": lambda raw: parse_year(raw, col),
+    }
+    return parsers[col.kind]
+
+
+def parse_column(
+    cells: pd.Series, col: Column, allowed: Sequence[str], today: date
+) -> tuple[pd.Series, list[tuple[int, str]]]:
+    """Typed values (missing where blank or bad) and (position, message) for each bad cell.
+
+    Each distinct text is parsed once: codes, dates and choices repeat a lot, so this stays fast.
+    """
+    if col.kind == "text":  # nothing to convert: skip the per-value work (ids are all distinct)
+        values = cells.where(cells.ne(""))
+        return values.astype("str"), _blank_errors(cells, col)
+    parse = cell_parser(col, allowed, today)
+    good: dict[str, object] = {}
+    bad: dict[str, str] = {}
+    for text in cells.unique():
+        if text == "":
+            continue
+        try:
+            good[text] = parse(text)
+        except CellError as exc:
+            bad[text] = str(exc)
+    values = cells.map(good)
+    if col.kind == "bool":
+        values = values.where(cells.ne(""), False)
+    errors: list[tuple[int, str]] = []
+    if bad:
+        for pos in (cells.isin(list(bad))).to_numpy().nonzero()[0]:
+            errors.append((int(pos), bad[cells.iat[pos]]))
+    if col.kind != "bool":  # a blank yes/no cell means no (schema.FALSE_WORDS holds "")
+        errors += _blank_errors(cells, col)
+    return values.astype(CHECK_DTYPES[col.kind]), errors
+
+
+def _blank_errors(cells: pd.Series, col: Column) -> list[tuple[int, str]]:
+    if col.nullable:
+        return []
+    message = f"Ô bị bỏ trống nhưng cột này bắt buộc phải có giá trị ({col.label_vi})."
+    return [(int(pos), message) for pos in cells.eq("").to_numpy().nonzero()[0]]
+
+
+def default_column(col: Column, length: int) -> pd.Series:
+    """An optional column the file leaves out: its default, or missing."""
+    value = pd.NA if col.default is None else col.default
+    if col.kind in ("code", "text", "choice") and value is pd.NA:
+        return pd.Series([None] * length, dtype="str")
+    return pd.Series([value] * length, dtype=CHECK_DTYPES[col.kind])

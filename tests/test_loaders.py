@@ -1,0 +1,425 @@
+"""Loading the data tables: contract round trip, encodings, formats, caching, the last valid version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import loaders, parsing
+from dashboard.config import PROJECT_ROOT, config_from_mapping
+from dashboard.schema import TABLES, Column, Problem
+from tests.conftest import MINI, csv_text, write_mini
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode as Excel does: letters with ^ ˘ ơ ư precomposed, tone marks as combining characters.
+
+    Python's cp1258 codec cannot encode most precomposed Vietnamese letters (e.g. "ấ"), and NFD
+    splits too far ("â" is one byte in cp1258), so split off only the five tone marks.
+    """
+    out = []
+    for ch in text:
+        try:
+            ch.encode("cp1258")
+            out.append(ch)
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            base = "".join(c for c in parts if c not in _TONE_MARKS)
+            out.append(unicodedata.normalize("NFC", base) + "".join(c for c in parts if c in _TONE_MARKS))
+    return "".join(out).encode("cp1258")
+
+
+def load(cfg, today):
+    dataset = loaders.load_dataset(cfg, today)
+    assert dataset.problems == [], [p.describe() for p in dataset.problems]
+    return dataset
+
+
+def assert_same_frames(a: loaders.Dataset, b: loaders.Dataset) -> None:
+    for name in TABLES:
+        pd.testing.assert_frame_equal(a.frame(name), b.frame(name), check_exact=True)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+# ---------------------------------------------------------------------------- the contract round trip
+
+
+def test_contract_round_trip(cfg, today):
+    dataset = load(cfg, today)
+    for name, table in TABLES.items():
+        frame = dataset.frame(name)
+        assert list(frame.columns) == [c.name for c in table.columns], name
+        for col in table.columns:
+            assert str(frame[col.name].dtype) == str(pd.Series(dtype=parsing.FINAL_DTYPES[col.kind]).dtype)
+        assert dataset.tables[name].ok and not dataset.tables[name].stale
+    communes = dataset.frame("communes")
+    assert communes["commune_code"].tolist() == ["02701", "02702", "03101"]
+    assert communes["district_code"].tolist() == ["027", "027", "031"]
+    assert communes["population"].isna().tolist() == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "expected"),
+    [
+        ("ratings", "score", [92.5, 75.0, None, 45.5]),  # decimal comma and point
+        ("ratings", "rating", ["Xuất sắc", "Khá", "Trung bình", "Yếu"]),  # blank rating derived from score
+        ("ratings", "meets_standard", [True, False, True, True]),
+        ("ratings", "agencies_met", [None, None, None, None]),  # optional column absent → missing
+        ("models", "launch_date", ["2023-03-15", "2022-08-19", "2024-06-01"]),  # ISO, dd/mm/yyyy, d/m/yyyy
+        ("models", "district_code", ["027", None, "031"]),  # from the commune's district
+        ("models", "teams", [0, 0, 0]),  # Column.default
+        ("models", "exemplary", [False, False, False]),
+        ("tipoffs", "count", [1, 1, 1]),
+        ("tipoffs", "resolved_date", ["2025-01-25", None, "2025-03-20"]),
+        ("indicators", "value", [12.0, 1500.0]),
+    ],
+)
+def test_values_and_derived_columns(cfg, today, table, column, expected):
+    values = load(cfg, today).frame(table)[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        values = values.dt.strftime("%Y-%m-%d")
+    assert [None if pd.isna(v) else v for v in values] == expected
+
+
+def test_dataset_meta(cfg, today):
+    dataset = load(cfg, today)
+    assert dataset.is_sample
+    assert dataset.meta["province"] == "Tỉnh Mẫu"
+    assert dataset.as_of is not None and dataset.as_of.date() == date(2025, 6, 30)
+    assert set(dataset.tables) == {"communes", "ratings", "models", "tipoffs", "indicators"}
+
+
+def test_as_of_falls_back_to_newest_file(cfg, today, data_dir):
+    (data_dir / "dataset.json").unlink()
+    dataset = load(cfg, today)
+    assert dataset.meta == {} and not dataset.is_sample
+    assert dataset.as_of == max(t.good_mtime for t in dataset.tables.values() if t.good_mtime)
+
+
+def test_broken_dataset_json_is_a_problem(cfg, today, data_dir):
+    (data_dir / "dataset.json").write_text('{"sample": true,', encoding="utf-8")
+    dataset = loaders.load_dataset(cfg, today)
+    assert dataset.problems == [Problem("dataset.json", "Tệp không phải JSON hợp lệ: lỗi ở dòng 1, cột 17.")]
+    assert dataset.meta == {}
+
+
+def test_indicators_are_optional(cfg, today, data_dir):
+    (data_dir / "indicators.csv").unlink()
+    dataset = load(cfg, today)
+    state = dataset.tables["indicators"]
+    assert state.ok and state.path is None and state.frame.empty
+    assert list(state.frame.columns) == [c.name for c in TABLES["indicators"].columns]
+
+
+def test_headers_renamed_by_config_and_matched_loosely(tmp_path, today):
+    folder = write_mini(tmp_path / "data")
+    rows = MINI["communes"][1]
+    loose = ["\ufeffMã xã", " Commune Name ", "COMMUNE_TYPE", "district code", "District_Name", "population"]
+    (folder / "communes.csv").write_text(csv_text(loose, rows), encoding="utf-8")
+    cfg = config_from_mapping({"data_dir": str(folder), "columns": {"communes": {"commune_code": "Mã xã"}}})
+    plain = config_from_mapping({"data_dir": str(write_mini(tmp_path / "plain"))})
+    assert_same_frames(load(cfg, today), load(plain, today))
+
+
+# ---------------------------------------------------------------------------- encodings, delimiters, Parquet
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1258"])
+def test_encodings_give_identical_frames(tmp_path, today, encoding):
+    folder = write_mini(tmp_path / "data")
+    if encoding == "cp1258":
+        for name, (header, rows) in MINI.items():
+            (folder / f"{name}.csv").write_bytes(to_cp1258(csv_text(header, rows)))
+        assert to_cp1258("Xuất sắc") != "Xuất sắc".encode()  # really the Windows code page
+    else:
+        write_mini(folder, encoding=encoding)
+    reference = load(config_from_mapping({"data_dir": str(write_mini(tmp_path / "ref"))}), today)
+    assert_same_frames(load(config_from_mapping({"data_dir": str(folder)}), today), reference)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiters_give_identical_frames(tmp_path, today, delimiter):
+    folder = write_mini(tmp_path / "data", delimiter=delimiter)
+    reference = load(config_from_mapping({"data_dir": str(write_mini(tmp_path / "ref"))}), today)
+    assert_same_frames(load(config_from_mapping({"data_dir": str(folder)}), today), reference)
+
+
+def test_parquet_equals_csv(tmp_path, cfg, today):
+    from_csv = load(cfg, today)
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for name in TABLES:
+        frame = from_csv.frame(name).copy()
+        if name == "communes":
+            # as a tool that lost the leading zeros writes it
+            frame["commune_code"] = frame["commune_code"].astype(int)
+        frame.to_parquet(folder / f"{name}.parquet")
+    from_parquet = load(config_from_mapping({"data_dir": str(folder)}), today)
+    assert_same_frames(from_parquet, from_csv)
+    assert all(t.path.suffix == ".parquet" for t in from_parquet.tables.values())
+
+
+def test_parquet_of_strings_equals_csv(tmp_path, cfg, today):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for name, (header, rows) in MINI.items():
+        pd.DataFrame(rows, columns=header, dtype="str").to_parquet(folder / f"{name}.parquet")
+    assert_same_frames(load(config_from_mapping({"data_dir": str(folder)}), today), load(cfg, today))
+
+
+def test_parquet_wins_over_csv(cfg, today, data_dir):
+    header, rows = MINI["communes"]
+    pd.DataFrame(rows[:2], columns=header, dtype="str").to_parquet(data_dir / "communes.parquet")
+    (data_dir / "tipoffs.csv").unlink()  # its commune 03101 is not in the Parquet registry
+    (data_dir / "models.csv").unlink()
+    ratings_header, ratings_rows = MINI["ratings"]
+    (data_dir / "ratings.csv").write_text(csv_text(ratings_header, ratings_rows[:2]), encoding="utf-8")
+    state = loaders.load_dataset(cfg, today).tables["communes"]
+    assert state.ok and state.path == data_dir / "communes.parquet"
+    assert state.frame["commune_code"].tolist() == ["02701", "02702"]
+
+
+# ---------------------------------------------------------------------------- cell parsers, table-driven
+
+_COL = {
+    "code": Column("c", "code", "Mã xã", "Code", digits=5),
+    "int": Column("n", "int", "Số", "Number", minimum=0),
+    "float": Column("f", "float", "Điểm", "Score", minimum=0, maximum=100),
+    "year": Column("y", "year", "Năm", "Year", minimum=2000, maximum=2100),
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "expected"),
+    [
+        ("code", "02701", "02701"),
+        ("code", "2701", "02701"),  # Excel dropped the zero
+        ("code", "2701.0", "02701"),
+        ("int", "1234", 1234),
+        ("int", "1234.0", 1234),
+        ("int", "+7", 7),
+        ("float", "85,5", 85.5),
+        ("float", "85.5", 85.5),
+        ("float", "100", 100.0),
+        ("year", "2024", 2024),
+    ],
+)
+def test_cell_parsers_accept(kind, raw, expected):
+    assert parsing.cell_parser(_COL[kind], [], date(2025, 12, 31))(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("2024-08-19", "2024-08-19"), ("19/08/2024", "2024-08-19"), ("1/8/2024", "2024-08-01")],
+)
+def test_date_formats(raw, expected):
+    assert parsing.parse_date(raw, date(2025, 1, 1)) == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Có", True),
+        ("x", True),
+        ("ĐẠT", True),
+        ("TRUE", True),
+        ("Không đạt", False),
+        ("0", False),
+        ("no", False),
+    ],
+)
+def test_bool_words(raw, expected):
+    assert parsing.parse_bool(raw) is expected
+
+
+def test_choice_keeps_configured_spelling():
+    col = Column("rating", "choice", "Xếp loại", "Rating")
+    assert parsing.parse_choice("xuất  SẮC", col, ["Xuất sắc", "Khá"]) == "Xuất sắc"
+    assert parsing.parse_choice("bất kỳ", col, []) == "bất kỳ"  # empty list: anything goes
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [(100.0, "Xuất sắc"), (90.0, "Xuất sắc"), (89.9, "Khá"), (50.0, "Trung bình"), (0.0, "Yếu")],
+)
+def test_rating_from_score(score, expected):
+    assert loaders.rating_for(score, config_from_mapping({})) == expected
+
+
+# ---------------------------------------------------------------------------- last valid version, caching
+
+
+def test_last_good_version_is_kept_until_a_valid_file_arrives(cfg, today, data_dir):
+    before = load(cfg, today)
+    path = data_dir / "ratings.csv"
+    header, rows = MINI["ratings"]
+    broken = [list(r) for r in rows]
+    broken[0][2] = "chín mươi"
+    path.write_text(csv_text(header, broken), encoding="utf-8")
+    stale = loaders.load_dataset(cfg, today).tables["ratings"]
+    assert stale.stale and not stale.ok
+    assert stale.problems == (
+        Problem("ratings.csv", "“chín mươi” không phải là số; hãy ghi số dạng 85,5 hoặc 85.5.", 2, "score"),
+    )
+    pd.testing.assert_frame_equal(stale.frame, before.frame("ratings"))
+    assert stale.good_mtime == before.tables["ratings"].good_mtime
+
+    fixed = [list(r) for r in rows] + [["2025", "02702", "81", "", "Có", "4", "4"]]
+    path.write_text(csv_text(header, fixed), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 2_000_000_000))
+    fresh = loaders.load_dataset(cfg, today).tables["ratings"]
+    assert fresh.ok and not fresh.stale and len(fresh.frame) == 5
+    assert fresh.frame["rating"].iloc[-1] == "Khá"
+    assert fresh.good_mtime > stale.good_mtime
+
+
+def test_other_tables_are_rechecked_when_the_registry_changes(cfg, today, data_dir):
+    load(cfg, today)
+    header, rows = MINI["communes"]
+    (data_dir / "communes.csv").write_text(csv_text(header, rows[:2]), encoding="utf-8")
+    dataset = loaders.load_dataset(cfg, today)
+    assert dataset.tables["communes"].ok
+    unknown = Problem(
+        "tipoffs.csv", "Mã xã “03101” không có trong danh mục xã (communes.csv).", 4, "commune_code"
+    )
+    assert dataset.tables["tipoffs"].problems == (unknown,)
+    assert dataset.tables["tipoffs"].stale and len(dataset.frame("tipoffs")) == 3
+
+
+def test_unchanged_files_are_not_read_again(cfg, today, data_dir, monkeypatch):
+    load(cfg, today)
+    reads: list[str] = []
+    real = loaders._read_bytes
+    monkeypatch.setattr(loaders, "_read_bytes", lambda path: reads.append(path.name) or real(path))
+    load(cfg, today)
+    assert reads == []
+    header, rows = MINI["models"]
+    (data_dir / "models.csv").write_text(csv_text(header, rows[:2]), encoding="utf-8")
+    assert len(load(cfg, today).frame("models")) == 2
+    assert reads == ["models.csv"]
+
+
+def test_signature_changes_with_any_file(cfg, data_dir):
+    first = loaders.data_signature(cfg)
+    assert first == loaders.data_signature(cfg)
+    path = data_dir / "indicators.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "2025-Q2,02701,Số cuộc họp dân,3,cuộc\r\n", encoding="utf-8"
+    )
+    assert loaders.data_signature(cfg) != first
+
+
+def test_file_replaced_while_being_read(cfg, today, data_dir, monkeypatch):
+    before = load(cfg, today)
+    path = data_dir / "tipoffs.csv"
+    full = path.read_bytes()
+
+    def half_then_grow(p: Path) -> bytes:
+        if p != path:
+            return p.read_bytes()
+        data = p.read_bytes()
+        p.write_bytes(data + b"T9,2025-04-01,02701,T")  # the writer is still appending
+        return data
+
+    monkeypatch.setattr(loaders, "_read_bytes", half_then_grow)
+    path.write_bytes(full[: len(full) // 2])
+    state = loaders.load_dataset(cfg, today).tables["tipoffs"]
+    assert state.problems == (
+        Problem("tipoffs.csv", "Tệp đang được ghi (thay đổi trong lúc đọc); sẽ đọc lại ở lần làm mới sau."),
+    )
+    assert state.stale
+    pd.testing.assert_frame_equal(state.frame, before.frame("tipoffs"))
+
+
+def test_file_replaced_once_is_read_again(cfg, today, data_dir, monkeypatch):
+    path = data_dir / "tipoffs.csv"
+    header, rows = MINI["tipoffs"]
+    calls = []
+
+    def replaced_on_first_read(p: Path) -> bytes:
+        data = p.read_bytes()
+        if p == path and not calls:
+            calls.append(p)
+            p.write_text(csv_text(header, rows[:1]), encoding="utf-8")
+        return data
+
+    monkeypatch.setattr(loaders, "_read_bytes", replaced_on_first_read)
+    assert len(load(cfg, today).frame("tipoffs")) == 1
+
+
+def test_source_files_are_untouched(cfg, today, data_dir):
+    header, rows = MINI["ratings"]
+    (data_dir / "ratings.csv").write_text(csv_text(header, rows).replace("Khá", "Kha"), encoding="utf-8")
+    before = digest(data_dir)
+    loaders.load_dataset(cfg, today)
+    loaders.load_dataset(cfg, today)
+    assert digest(data_dir) == before
+
+
+def test_concurrent_sessions_get_the_same_data(cfg, today):
+    results: list[loaders.Dataset] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(loaders.load_dataset(cfg, today))) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and all(r.problems == [] for r in results)
+    for other in results[1:]:
+        assert_same_frames(results[0], other)
+
+
+def test_callers_cannot_change_the_shared_frames(cfg, today):
+    frame = load(cfg, today).frame("communes")
+    frame["extra"] = 1
+    frame.loc[0, "commune_name"] = "Đã sửa"
+    again = load(cfg, today).frame("communes")
+    assert "extra" not in again.columns and again.loc[0, "commune_name"] == "Xã An Bình"
+
+
+def test_problems_are_capped(cfg, today, data_dir):
+    header = MINI["indicators"][0]
+    many = [["2025-Q1", f"u{i}", "Chỉ tiêu", "nhiều", ""] for i in range(60)]
+    (data_dir / "indicators.csv").write_text(csv_text(header, many), encoding="utf-8")
+    problems = loaders.load_dataset(cfg, today).tables["indicators"].problems
+    assert len(problems) == 51
+    assert problems[0] == Problem(
+        "indicators.csv", "“nhiều” không phải là số; hãy ghi số dạng 85,5 hoặc 85.5.", 2, "value"
+    )
+    assert problems[-1] == Problem("indicators.csv", "… và 10 lỗi khác.")
+
+
+# ---------------------------------------------------------------------------- docs and the demo data
+
+
+def test_every_contract_column_is_documented():
+    readme = (PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_]+)`", readme))
+    missing = [f"{t.name}.{c.name}" for t in TABLES.values() for c in t.columns if c.name not in documented]
+    assert missing == []
+    assert all(f"{name}.csv" in readme for name in TABLES)
+
+
+def test_demo_data_loads_clean():
+    demo = PROJECT_ROOT / "data"
+    if not (demo / "communes.csv").exists():
+        pytest.skip("the demo data has not been generated yet")
+    dataset = loaders.load_dataset(config_from_mapping({"data_dir": str(demo)}))
+    assert [p.describe() for p in dataset.problems] == []
+    assert not dataset.frame("communes").empty
+    json.dumps(dict(dataset.meta))  # plain JSON values only
