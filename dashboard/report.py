@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 
 from dashboard import fmt, i18n, metrics
@@ -288,6 +289,11 @@ def map_values(scope: Scope) -> pd.DataFrame:
     return metrics.commune_map_frame(
         scope.communes, scope.ratings, scope.tipoffs, scope.models, sel.year, sel.period
     )
+
+
+def map_shapes(shapes: gpd.GeoDataFrame, values: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Boundaries of the area's communes with their values (communes without a boundary drop out)."""
+    return shapes.merge(values, on="commune_code", how="inner")
 
 
 def profile(scope: Scope, frames: dict[str, pd.DataFrame], code: str) -> metrics.CommuneProfile | None:

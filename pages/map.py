@@ -25,7 +25,7 @@ mode = (
 )
 st.session_state["_map_mode"] = mode
 
-shapes = maps.join_values(bounds.communes, report.map_values(ctx.scope))
+shapes = report.map_shapes(bounds.communes, report.map_values(ctx.scope))
 if shapes.empty:
     shell.no_data()
     for problem in bounds.problems:

@@ -172,6 +172,7 @@ def sidebar_filters(opts: FilterOptions) -> Selection:
 
 def _period_widgets(first: dt.date, last: dt.date) -> Period:
     side = st.sidebar
+    st.session_state.setdefault(K_KIND, "y")  # a year, so the overview opens on this year to date
     _keep_valid(K_KIND, list(PERIOD_KINDS), "y")
     kind = side.selectbox(
         t("filters.period_kind"),
