@@ -13,7 +13,7 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
 from dashboard import i18n
-from dashboard.selection import Period
+from dashboard.selection import Period, natural_end
 
 _LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 DASH = "—"
@@ -96,7 +96,17 @@ def month(value: dt.date | pd.Timestamp | pd.Period) -> str:
 
 
 def period(p: Period) -> str:
-    """'Quý 3/2026', 'T10/2026', '6 tháng đầu năm 2026', 'Năm 2026', or '01/01/2026 – 31/03/2026'."""
+    """'Quý 3/2026', 'T10/2026', '6 tháng đầu năm 2026', 'Năm 2026', or '01/01/2026 – 31/03/2026'.
+
+    A period cut short by the data's "as of" day says so: 'Năm 2026 (đến 31/10/2026)'.
+    """
+    label = _period_name(p)
+    if p.kind != "r" and p.end < natural_end(p):
+        label += " " + i18n.t("period.to_date", date=date(p.end))
+    return label
+
+
+def _period_name(p: Period) -> str:
     s = p.start
     if p.kind == "m":
         return month(s)

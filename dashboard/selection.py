@@ -98,14 +98,39 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+_MONTHS = {"m": 1, "q": 3, "h": 6, "y": 12}
+
+
+def natural_end(period: Period) -> dt.date:
+    """The last day of the month/quarter/half/year the period belongs to (its own end for a range)."""
+    if period.kind == "r":
+        return period.end
+    start = pd.Timestamp(period.start)
+    return (start + pd.DateOffset(months=_MONTHS[period.kind]) - pd.Timedelta(days=1)).date()
+
+
+def clip_to(period: Period, last_day: dt.date) -> Period:
+    """The part of ``period`` up to ``last_day`` (the data's "as of" day): a year to date."""
+    if period.start <= last_day < period.end:
+        return Period(period.kind, period.start, last_day)
+    return period
+
+
 def comparison_period(period: Period, compare: Compare) -> Period:
-    """The period to compare with: the same period a year earlier, or the one just before."""
+    """The period to compare with: the same days a year earlier, or the period just before.
+
+    A period cut short by the data's "as of" day is compared with the same elapsed part of the
+    other period (January–October with January–October), never with a whole one.
+    """
     if compare == "yoy":
         return Period(period.kind, _shift_years(period.start, -1), _shift_years(period.end, -1))
-    if period.kind in ("m", "q", "h", "y"):
-        months = {"m": 1, "q": 3, "h": 6, "y": 12}[period.kind]
+    if period.kind in _MONTHS:
+        months = _MONTHS[period.kind]
         start = (pd.Timestamp(period.start) - pd.DateOffset(months=months)).date()
-        end = (pd.Timestamp(period.start) - pd.Timedelta(days=1)).date()
+        if period.end < natural_end(period):
+            end = (pd.Timestamp(period.end) - pd.DateOffset(months=months)).date()
+        else:
+            end = (pd.Timestamp(period.start) - pd.Timedelta(days=1)).date()
         return Period(period.kind, start, end)
     end = period.start - dt.timedelta(days=1)
     return Period("r", end - dt.timedelta(days=period.days - 1), end)

@@ -52,7 +52,7 @@ else:
     )
 
 # --- Models and tip-offs.
-st.subheader(t("overview.models_tipoffs"))
+st.subheader(t("overview.models_tipoffs", period=fmt.period(tips.period) if tips else ""))
 levels = models.by_level.set_index("level")["count"]
 model_cards = [
     {
@@ -66,7 +66,7 @@ tip_cards = []
 if tips is not None:
     tip_cards = [
         {
-            "label": t("tipoffs.received_in", period=fmt.period(tips.period)),
+            "label": t("tipoffs.received"),
             "value": fmt.num(tips.current.received),
             "change": tips.received,
             "good": "neutral",

@@ -74,12 +74,13 @@ def test_overview_figures_match_the_csv_files(raw):
         assert shown[level] == _vi(int((r["rating"] == level).sum())), level
     met, total = r["residential_met"].astype(int).sum(), r["residential_total"].astype(int).sum()
     residential = [v for k, v in shown.items() if k.startswith("Khu dân cư")]
+    communes_met = int(r["meets_standard"].eq("Có").sum())
+    assert [v for k, v in shown.items() if k.startswith("Cấp xã")] == [f"{communes_met}/{len(r)}"]
     assert residential == [f"{_vi(met)}/{_vi(total)}"]
     assert shown["Tổng số mô hình"] == _vi(len(raw["models"]))
     tips = raw["tipoffs"]
     in_year = tips[pd.to_datetime(tips["received_date"]).dt.year == _tipoff_year(raw)]
-    received = [v for k, v in shown.items() if k.startswith("Tin báo, tố giác —")]
-    assert received == [_vi(len(in_year))]
+    assert shown["Tin báo, tố giác tiếp nhận"] == _vi(len(in_year))
 
 
 def test_district_filter_changes_every_figure_and_the_url(raw):
@@ -98,8 +99,7 @@ def test_district_filter_changes_every_figure_and_the_url(raw):
         (pd.to_datetime(tips["received_date"]).dt.year == _tipoff_year(raw))
         & tips["commune_code"].isin(codes)
     ]
-    received = [v for k, v in part.items() if k.startswith("Tin báo, tố giác —")]
-    assert received == [_vi(len(in_year))]
+    assert part["Tin báo, tố giác tiếp nhận"] == _vi(len(in_year))
     # The selection survives a change of page.
     at.switch_page("pages/tipoffs.py").run()
     assert at.sidebar.multiselect[0].value == [district]
@@ -144,3 +144,16 @@ def test_english_is_the_second_language():
     assert not at.exception
     assert any("SAMPLE DATA" in h.value for h in at.get("html"))
     assert "Models in total" in _metrics(at)
+
+
+def test_year_to_date_is_compared_with_the_same_months_last_year(raw):
+    tips = raw["tipoffs"]
+    dates = pd.to_datetime(tips["received_date"])
+    last = dates.max()
+    same_months_last_year = ((dates.dt.year == last.year - 1) & (dates.dt.month <= last.month)).sum()
+    now = (dates.dt.year == last.year).sum()
+    at = _app()
+    at.switch_page("pages/tipoffs.py").run()
+    card = next(m for m in at.metric if m.label == "Tin báo, tố giác tiếp nhận")
+    delta = now - same_months_last_year
+    assert card.delta.startswith(("+" if delta >= 0 else "-") + _vi(abs(int(delta))))

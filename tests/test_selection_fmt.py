@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import fmt, i18n
-from dashboard.selection import Period, comparison_period, make_period, parse_period
+from dashboard.selection import Period, clip_to, comparison_period, make_period, parse_period
 
 D = dt.date
 
@@ -53,6 +53,31 @@ def test_parse_period_rejects_garbage(code):
 def test_comparison_period(code, compare, start, end):
     other = comparison_period(parse_period(code), compare)
     assert (other.start, other.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("code", "last_day", "compare", "clipped_end", "start", "end"),
+    [
+        # January–October 2026 against January–October 2025, whichever comparison.
+        ("y:2026", D(2026, 10, 31), "yoy", D(2026, 10, 31), D(2025, 1, 1), D(2025, 10, 31)),
+        ("y:2026", D(2026, 10, 31), "prev", D(2026, 10, 31), D(2025, 1, 1), D(2025, 10, 31)),
+        ("q:2026-4", D(2026, 10, 31), "prev", D(2026, 10, 31), D(2026, 7, 1), D(2026, 7, 31)),
+        # A whole period is not clipped, and keeps its natural predecessor.
+        ("q:2026-3", D(2026, 10, 31), "prev", D(2026, 9, 30), D(2026, 4, 1), D(2026, 6, 30)),
+        ("m:2026-03", D(2026, 10, 31), "prev", D(2026, 3, 31), D(2026, 2, 1), D(2026, 2, 28)),
+    ],
+)
+def test_period_cut_at_the_data_day_compares_like_with_like(code, last_day, compare, clipped_end, start, end):
+    clipped = clip_to(parse_period(code), last_day)
+    assert clipped.end == clipped_end
+    other = comparison_period(clipped, compare)
+    assert (other.start, other.end) == (start, end)
+
+
+def test_clipped_period_says_so():
+    clipped = clip_to(parse_period("y:2026"), D(2026, 10, 31))
+    assert fmt.period(clipped) == "Năm 2026 (đến 31/10/2026)"
+    assert clipped.code() == "y:2026"
 
 
 def test_make_period_days():

@@ -41,6 +41,8 @@ def kpi(
     """One card: the figure, and its change coloured so a worsening stands out."""
     delta = delta_text(change, share=share) if change is not None and change.delta == change.delta else None
     colour = {"up": "normal", "down": "inverse", "neutral": "off"}[good]
+    if change is not None and change.delta == 0:
+        colour = "off"  # no change is neither good nor bad news
     st.metric(label, value, delta=delta, delta_color=colour, border=True, help=help)  # type: ignore[arg-type]
 
 

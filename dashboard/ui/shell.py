@@ -7,7 +7,7 @@ the same :class:`PageContext`. Keeping this out of the pages keeps them thin.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 import pandas as pd
@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import fmt, loaders, metrics, report
 from dashboard.config import Config, ConfigError, load_config
 from dashboard.i18n import t
-from dashboard.selection import Selection
+from dashboard.selection import Selection, clip_to
 from dashboard.ui import filters
 
 _CTX = "_page_context"
@@ -68,12 +68,14 @@ def start() -> PageContext | None:
     filters.language_picker(cfg.language)
     data = loaders.load_dataset(cfg)
     opts = filters.options_from(data.frame("communes"), data.frame("ratings"), data.frame("tipoffs"))
+    as_of = _as_of_date(data)
     sel = filters.sidebar_filters(opts)
+    if sel.period is not None:  # no empty months after the data's last day
+        sel = replace(sel, period=clip_to(sel.period, as_of))
     scope = metrics.communes_in_scope(data.frame("communes"), sel)
     names = [opts.areas.get(c, c) for c in (sel.districts or sel.communes)]
     area = ", ".join(names) if names else t("filters.whole_province")
     frames = {name: data.frame(name) for name in ("ratings", "models", "tipoffs")}
-    as_of = _as_of_date(data)
     ctx = PageContext(cfg, data, sel, scope, area, report.make_scope(cfg, sel, frames, scope, as_of))
     st.session_state[_CTX] = ctx
     _refresh_timer(cfg, data.signature)
