@@ -10,12 +10,12 @@ import streamlit as st
 from dashboard import assets
 from dashboard.i18n import t
 from dashboard.registry import PAGES, page_path
-from dashboard.ui import shell
+from dashboard.ui import icon, shell
 
 
 def run() -> None:
     """Build the navigation from the page registry and run the chosen page."""
-    st.set_page_config(page_title="BCĐ — ANTQ", page_icon=":material/shield:", layout="wide")
+    st.set_page_config(page_title="BCĐ — ANTQ", page_icon=icon.favicon(), layout="wide")
     assets.ensure_leaflet()
     if shell.start() is None:
         return
@@ -25,7 +25,10 @@ def run() -> None:
         )
         for i, spec in enumerate(PAGES)
     ]
-    st.navigation(pages, position="top").run()
+    try:
+        st.navigation(pages, position="top").run()
+    finally:  # also when a page stops early on an empty selection
+        shell.finish()
 
 
 run()

@@ -15,6 +15,7 @@ from dashboard import fmt, i18n
 
 FONT_SIZE = 16
 TITLE_SIZE = 18
+BAR_STEP = 34  # pixels per bar: room for a 16 px label on a projector
 ACCENT = "#1a5c99"
 COMPARISON = "#9aa5b1"
 
@@ -33,16 +34,29 @@ _VI_LOCALE = {
 }
 
 
-def _style(chart: alt.Chart | alt.LayerChart, height: int) -> alt.Chart | alt.LayerChart:
-    """Shared look: big labels, no chart border, the active language's number format."""
-    styled = chart.properties(height=height).configure_axis(
-        labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320
-    )
-    styled = styled.configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="top")
-    styled = styled.configure_view(stroke=None)
+def _style(chart: alt.Chart | alt.LayerChart, height: int | alt.Step) -> alt.Chart | alt.LayerChart:
+    """Shared look: big labels, no chart border, the active language's number format.
+
+    One ``configure`` call: a second one would replace the first's settings.
+    """
+    config: dict = {
+        "axis": {
+            "labelFontSize": FONT_SIZE,
+            "titleFontSize": FONT_SIZE,
+            "labelLimit": 320,
+            "labelOverlap": False,
+        },
+        "legend": {
+            "labelFontSize": FONT_SIZE,
+            "titleFontSize": FONT_SIZE,
+            "orient": "top",
+            "labelLimit": 400,
+        },
+        "view": {"stroke": None},
+    }
     if i18n.get_language() == "vi":
-        styled = styled.configure(locale=_VI_LOCALE)
-    return styled
+        config["locale"] = _VI_LOCALE
+    return chart.properties(height=height).configure(**config)
 
 
 def _with_labels(frame: pd.DataFrame, value: str) -> pd.DataFrame:
@@ -51,7 +65,7 @@ def _with_labels(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     return out
 
 
-def rating_bars(counts: pd.DataFrame, colours: Mapping[str, str], height: int = 260) -> alt.LayerChart:
+def rating_bars(counts: pd.DataFrame, colours: Mapping[str, str]) -> alt.LayerChart:
     """Horizontal bars of communes per rating level, in the palette every page uses."""
     data = _with_labels(counts, "communes")
     order = list(data["rating"])
@@ -73,7 +87,7 @@ def rating_bars(counts: pd.DataFrame, colours: Mapping[str, str], height: int = 
     text = bars.mark_text(align="left", dx=6, fontSize=FONT_SIZE).encode(
         text="label:N", color=alt.value("#14213d")
     )
-    return _style(bars + text, height)
+    return _style(bars + text, alt.Step(BAR_STEP))
 
 
 def ranked_bars(
@@ -93,7 +107,7 @@ def ranked_bars(
         )
     )
     text = bars.mark_text(align="left", dx=6, fontSize=FONT_SIZE).encode(text="label:N")
-    return _style(bars + text, height or max(120, 34 * len(data)))
+    return _style(bars + text, height or alt.Step(BAR_STEP))
 
 
 def trend_lines(trend: pd.DataFrame, labels: Mapping[str, str], height: int = 320) -> alt.Chart:

@@ -7,7 +7,9 @@ labels) can translate without importing Streamlit; the UI sets it at the start o
 from __future__ import annotations
 
 import contextvars
+import logging
 
+_log = logging.getLogger(__name__)
 LANGUAGES = ("vi", "en")
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default="vi")
 
@@ -24,7 +26,11 @@ def get_language() -> str:
 
 def t(key: str, **values: object) -> str:
     """The text for ``key`` in the active language, with ``{name}`` fields filled in."""
-    vi, en = TEXT[key]
+    pair = TEXT.get(key)
+    if pair is None:  # a missing text must not take a meeting screen down; tests keep this empty
+        _log.warning("no text for key %r", key)
+        return key
+    vi, en = pair
     text = en if get_language() == "en" else vi
     return text.format(**values) if values else text
 
@@ -132,6 +138,7 @@ TEXT.update(
         ),
         "overview.models_tipoffs": ("Mô hình; tin báo, tố giác — {period}", "Models; tip-offs — {period}"),
         "overview.models_total": ("Tổng số mô hình", "Models in total"),
+        "models.total": ("Tổng số", "In total"),
         "overview.models_level": ("Mô hình cấp {level}", "{level}-level models"),
         "overview.compared_with": ("So với {start} – {end}", "Against {start} – {end}"),
         "overview.distribution": ("Phân bố xếp loại", "Rating distribution"),
@@ -161,10 +168,11 @@ TEXT.update(
             "Tip-offs open past {days} days (as of {date})",
         ),
         "tipoffs.no_overdue": ("Không có tin báo quá hạn.", "No overdue tip-off."),
-        "models.new": ("Mô hình mới trong kỳ", "New in the period"),
+        "models.level": ("Cấp {level}", "{level} level"),
+        "models.new": ("Mới trong kỳ", "New in the period"),
         "models.new_help": ("Ra mắt trong {period}", "Launched in {period}"),
-        "models.exemplary": ("Mô hình điển hình", "Exemplary models"),
-        "models.weak": ("Yếu hoặc ngừng hoạt động", "Weak or stopped"),
+        "models.exemplary": ("Điển hình", "Exemplary"),
+        "models.weak": ("Yếu, ngừng", "Weak or stopped"),
         "models.by_field": ("Theo lĩnh vực", "By field"),
         "models.by_lead": ("Theo cơ quan chủ trì", "By lead organisation"),
         "models.by_status": ("Theo tình trạng", "By status"),

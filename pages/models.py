@@ -18,8 +18,8 @@ levels = models.by_level.set_index("level")["count"]
 new_help = t("models.new_help", period=fmt.period(ctx.sel.period)) if ctx.sel.period else None
 cards.kpi_row(
     [
-        {"label": t("overview.models_total"), "value": fmt.num(len(models.frame))},
-        *({"label": t("overview.models_level", level=lvl), "value": fmt.num(n)} for lvl, n in levels.items()),
+        {"label": t("models.total"), "value": fmt.num(len(models.frame))},
+        *({"label": t("models.level", level=lvl.lower()), "value": fmt.num(n)} for lvl, n in levels.items()),
         {"label": t("models.new"), "value": fmt.num(len(models.new)), "help": new_help},
         {"label": t("models.exemplary"), "value": fmt.num(len(models.exemplary))},
         {

@@ -122,3 +122,16 @@ def test_every_text_has_both_languages_and_same_fields():
         fields_vi = {f for _, f, _, _ in string.Formatter().parse(vi) if f}
         fields_en = {f for _, f, _, _ in string.Formatter().parse(en) if f}
         assert fields_vi == fields_en, key
+
+
+def test_every_text_key_used_in_the_code_exists():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    pattern = re.compile(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_0-9]+)+)["']""")
+    used = set()
+    for path in [*root.glob("dashboard/**/*.py"), *root.glob("pages/*.py"), root / "app.py"]:
+        used |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    assert used, "the scan found the keys"
+    assert sorted(used - set(i18n.TEXT)) == []

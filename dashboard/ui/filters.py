@@ -166,7 +166,6 @@ def sidebar_filters(opts: FilterOptions) -> Selection:
         period=period,
         compare=compare or "yoy",
     )
-    _write_url(sel, list(areas))
     return sel
 
 
@@ -199,9 +198,14 @@ def _period_widgets(first: dt.date, last: dt.date) -> Period:
     return parse_period(code) or parse_period(choices[0])  # type: ignore[return-value]
 
 
-def _write_url(sel: Selection, areas: list[str]) -> None:
-    """Mirror the selection in the address bar, so the view can be shared or reloaded."""
+def write_url(sel: Selection) -> None:
+    """Mirror the selection in the address bar, so the view can be shared or reloaded.
+
+    Called after the page has run: writing it before st.navigation has resolved the page
+    makes Streamlit report the page as missing.
+    """
     params: dict[str, str] = {}
+    areas = [*sel.districts, *sel.communes]
     if areas:
         params["district"] = ",".join(areas)
     if sel.year is not None:

@@ -90,6 +90,13 @@ def _as_of_date(data: loaders.Dataset) -> dt.date:
     return stamp or dt.date.today()
 
 
+def finish() -> None:
+    """After the page: mirror the selection in the URL."""
+    ctx = st.session_state.get(_CTX)
+    if ctx is not None:
+        filters.write_url(ctx.sel)
+
+
 def context() -> PageContext:
     """The context :func:`start` made for this rerun."""
     return st.session_state[_CTX]
