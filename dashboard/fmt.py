@@ -86,6 +86,13 @@ def datetime(value: dt.datetime | pd.Timestamp | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm", locale=_locale())
 
 
+def moment(value: dt.date | dt.datetime | None) -> str:
+    """A date, with the time only when there is one: '31/10/2026' or '31/10/2026 14:05'."""
+    if isinstance(value, dt.datetime) and (value.hour, value.minute) != (0, 0):
+        return datetime(value)
+    return date(value)
+
+
 def month(value: dt.date | pd.Timestamp | pd.Period) -> str:
     """A month as written in Vietnamese reports: 'T8/2024' (en: 'Aug 2024')."""
     if isinstance(value, pd.Period):

@@ -102,6 +102,8 @@ def test_make_period_days():
         (lambda: fmt.period(parse_period("q:2026-3")), "Quý 3/2026", "Q3 2026"),
         (lambda: fmt.period(parse_period("h:2026-1")), "6 tháng đầu năm 2026", "First half of 2026"),
         (lambda: fmt.num(float("nan")), "—", "—"),
+        (lambda: fmt.moment(dt.datetime(2026, 10, 31)), "31/10/2026", "31/10/2026"),
+        (lambda: fmt.moment(dt.datetime(2026, 10, 31, 14, 5)), "31/10/2026 14:05", "31/10/2026 14:05"),
     ],
 )
 def test_formatting_in_both_languages(call, vi, en):

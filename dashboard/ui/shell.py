@@ -107,9 +107,7 @@ def header(ctx: PageContext, title: str) -> None:
     if ctx.data.is_sample:
         st.html(f'<div class="bcd-banner" role="note">{escape(t("sample.banner"))}</div>')
     st.title(title)
-    when = (
-        fmt.datetime(ctx.data.as_of) if isinstance(ctx.data.as_of, dt.datetime) else fmt.date(ctx.data.as_of)
-    )
+    when = fmt.moment(ctx.data.as_of)
     parts = [p for p in (ctx.province, ctx.area_name) if p]
     line = " · ".join([*parts, t("asof", when=when)])
     stale = [s for s in ctx.data.tables.values() if s.problems]
