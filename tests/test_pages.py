@@ -157,3 +157,52 @@ def test_year_to_date_is_compared_with_the_same_months_last_year(raw):
     card = next(m for m in at.metric if m.label == "Tin báo, tố giác tiếp nhận")
     delta = now - same_months_last_year
     assert card.delta.startswith(("+" if delta >= 0 else "-") + _vi(abs(int(delta))))
+
+
+def test_models_page_counts_match_the_csv_files(raw):
+    communes = raw["communes"]
+    district = sorted(communes["district_code"].unique())[1]
+    codes = set(communes.loc[communes["district_code"] == district, "commune_code"])
+    models = raw["models"]
+    # Province-level models belong to the whole province; a district sees its own and its communes'.
+    expected = models[models["commune_code"].isin(codes) | (models["district_code"] == district)]
+    at = _app(district=district)
+    at.switch_page("pages/models.py").run()
+    assert not at.exception
+    shown = _metrics(at)
+    assert shown["Tổng số"] == _vi(len(expected))
+    assert shown["Cấp xã"] == _vi(int((expected["level"] == "Xã").sum()))
+
+
+@pytest.fixture
+def no_district_config(tmp_path, monkeypatch):
+    """The demo province as a post-2025 province: communes with no district columns."""
+    import shutil
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "geo", tmp_path / "geo")
+    communes = _csv("communes").drop(columns=["district_code", "district_name"])
+    communes.to_csv(tmp_path / "data" / "communes.csv", index=False)
+    models = _csv("models").drop(columns=["district_code"])
+    models.to_csv(tmp_path / "data" / "models.csv", index=False)
+    settings = tmp_path / "settings.toml"
+    settings.write_text('data_dir = "data"\nboundaries_file = "geo/communes.geojson"\n', encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_CONFIG", str(settings))
+    return tmp_path
+
+
+def test_a_province_without_districts_filters_by_commune(no_district_config, raw):
+    at = _app()
+    assert not at.exception
+    area = at.sidebar.multiselect[0]
+    assert area.label == "Xã, phường"
+    assert len(area.options) == len(raw["communes"])
+    code = sorted(raw["communes"]["commune_code"])[0]
+    at.sidebar.multiselect[0].set_value([code]).run()
+    tips = raw["tipoffs"]
+    year = _tipoff_year(raw)
+    expected = tips[(pd.to_datetime(tips["received_date"]).dt.year == year) & (tips["commune_code"] == code)]
+    assert _metrics(at)["Tin báo, tố giác tiếp nhận"] == _vi(len(expected))
+    for spec in PAGES:
+        at.switch_page(spec.file).run()
+        assert not at.exception, spec.file
