@@ -1,0 +1,311 @@
+"""Map structure, not pixels: features, fills per mode, tooltips, legend, offline assets, fit bounds."""
+
+from __future__ import annotations
+
+import contextvars
+import re
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from dashboard import i18n, maps
+from dashboard.config import Config
+from dashboard.ui.mapview import clicked_code
+
+COLOURS = Config().rating_colours
+PREFIX = "../../app/static/vendor/leaflet/"
+
+
+def communes() -> gpd.GeoDataFrame:
+    """Six unit squares in a row, two districts, every kind of value including missing ones."""
+    return gpd.GeoDataFrame(
+        {
+            "commune_code": ["01001", "01002", "01003", "01004", "01005", "01006"],
+            "commune_name": ["Xã An Bình", "Phường Đông", "Xã <Tây>", "Thị trấn Nam", "Xã Bắc", "Xã Trung"],
+            "district_name": ["Huyện Một"] * 3 + ["Huyện Hai"] * 3,
+            "rating": ["Xuất sắc", "Khá", "Trung bình", "Yếu", None, "Khá"],
+            "score": [95.5, 85.5, 60.25, 40.0, None, 71.0],
+            "meets_standard": [True, True, False, False, None, True],
+            "tipoffs_per_10k": [0.5, 1.2, 2.5, 4.0, 9.75, None],
+            "models": [0, 1, 2, 3, 5, 12],
+        },
+        geometry=[box(105.8 + 0.05 * i, 20.4, 105.85 + 0.05 * i, 20.45) for i in range(6)],
+        crs="EPSG:4326",
+    )
+
+
+def districts() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"district_code": ["001", "002"], "district_name": ["Huyện Một", "Huyện Hai"]},
+        geometry=[box(105.8, 20.4, 105.95, 20.45), box(105.95, 20.4, 106.1, 20.45)],
+        crs="EPSG:4326",
+    )
+
+
+def build(mode: str = "rating", **kwargs) -> folium.Map:
+    kwargs.setdefault("colours", COLOURS)
+    kwargs.setdefault("leaflet_prefix", PREFIX)
+    return maps.build_map(communes(), mode, kwargs.pop("districts", districts()), **kwargs)
+
+
+def layers(m: folium.Map, kind: type) -> list:
+    return [child for child in m._children.values() if isinstance(child, kind)]
+
+
+def commune_layer(m: folium.Map) -> folium.GeoJson:
+    return next(g for g in layers(m, folium.GeoJson) if g.layer_name == "communes")
+
+
+def fills(m: folium.Map) -> dict[str, str]:
+    layer = commune_layer(m)
+    return {f["id"]: layer.style_function(f)["fillColor"] for f in layer.data["features"]}
+
+
+def legend(m: folium.Map) -> str:
+    return next(child.html for child in m._children.values() if child._name == "Legend")
+
+
+def in_language(code: str, func, *args, **kwargs):
+    """Run ``func`` with the UI language set, without leaking the setting into other tests."""
+
+    def run():
+        i18n.set_language(code)
+        return func(*args, **kwargs)
+
+    return contextvars.copy_context().run(run)
+
+
+GREY = maps.NO_DATA_COLOUR
+MET, NOT_MET = maps.STANDARD_COLOURS[True], maps.STANDARD_COLOURS[False]
+FILL_CASES = [
+    ("rating", [COLOURS["Xuất sắc"], COLOURS["Khá"], COLOURS["Trung bình"], COLOURS["Yếu"],
+                COLOURS["Chưa xếp loại"], COLOURS["Khá"]], ["Xuất sắc", "Yếu", "Chưa xếp loại"]),
+    ("standard", [MET, MET, NOT_MET, NOT_MET, GREY, MET], ["Đạt", "Chưa đạt", "Không có số liệu"]),
+    ("tipoffs", [None, None, None, None, maps.TIPOFF_PALETTE[-1], GREY],
+     ["Dưới ", "trở lên", "Không có số liệu"]),
+    ("models", [maps.MODEL_PALETTE[0], None, None, None, None, maps.MODEL_PALETTE[-1]], ["0", "1", "5 – 12"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("mode", "expected", "legend_labels"), FILL_CASES, ids=[c[0] for c in FILL_CASES])
+def test_fill_colours_follow_the_palette(mode: str, expected: list, legend_labels: list[str]) -> None:
+    m = build(mode)
+    got = fills(m)
+    assert len(got) == len(communes())  # one feature per commune
+    palette = {
+        "rating": set(COLOURS.values()),
+        "standard": {MET, NOT_MET, GREY},
+        "tipoffs": {*maps.TIPOFF_PALETTE, GREY},
+        "models": {*maps.MODEL_PALETTE, GREY},
+    }[mode]
+    assert set(got.values()) <= palette
+    for code, colour in zip(communes()["commune_code"], expected, strict=True):
+        if colour is not None:
+            assert got[code] == colour, code
+    html = legend(m)
+    assert maps.t(f"map.mode.{mode}") in html
+    for label in legend_labels:
+        assert label in html
+    for colour in set(got.values()):
+        assert f"background:{colour}" in html  # every colour on the map is explained
+
+
+def test_numeric_fills_increase_with_the_value() -> None:
+    got = fills(build("tipoffs"))
+    order = [maps.TIPOFF_PALETTE.index(got[c]) for c in ["01001", "01002", "01003", "01004", "01005"]]
+    assert order == sorted(order) and order[0] < order[-1]
+
+
+@pytest.mark.parametrize(
+    ("values", "integer", "zero_class", "labels"),
+    [
+        ([0.4, 1.0, 2.5, 3.1, 4.4, 6.0, 7.7, 9.9, 12.0, 15.5], False, False,
+         ["Dưới 2,2", "2,2 – 3,9", "3,9 – 6,7", "6,7 – 10,0", "Từ 10,0 trở lên"]),
+        ([0, 0, 0, 1, 2, 2, 3, 5, 8, 13], True, True, ["0", "1", "2 – 5", "6 – 13"]),
+        ([0, 0, 0, 0, 1], True, True, ["0", "1"]),
+        ([4.0, 4.0, 4.0], False, False, ["4,0"]),
+        ([None, float("nan")], False, False, []),
+        ([1234.5, 2000.0, 5000.0, 9000.0, 12000.0], False, False,
+         ["Dưới 1.800", "1.800 – 3.800", "3.800 – 6.600", "6.600 – 9.600", "Từ 9.600 trở lên"]),
+    ],
+)  # fmt: skip
+def test_numeric_classes_labels(values: list, integer: bool, zero_class: bool, labels: list[str]) -> None:
+    palette = maps.TIPOFF_PALETTE
+    classes = maps.numeric_classes(values, palette, integer=integer, zero_class=zero_class)
+    assert list(classes.labels) == labels
+    assert len(classes.colours) == len(labels)
+    assert list(classes.breaks) == sorted(classes.breaks)
+    if labels:
+        assert classes.colours[-1] == palette[-1]
+
+
+def test_tooltip_has_vietnamese_labels_and_formatted_values() -> None:
+    m = build("rating")
+    layer = commune_layer(m)
+    tooltip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
+    assert tooltip.aliases == [
+        "Xã, phường", "Huyện", "Xếp loại", "Điểm", "An toàn về ANTT", "Tin báo /10.000 dân", "Số mô hình",
+    ]  # fmt: skip
+    props = {f["id"]: f["properties"] for f in layer.data["features"]}
+    assert props["01002"] == {
+        "code": "01002", "name": "Phường Đông", "district": "Huyện Một", "rating": "Khá",
+        "score": "85,5", "standard": "Đạt", "tipoffs": "1,2", "models": "1",
+    }  # fmt: skip
+    assert props["01003"]["name"] == "Xã &lt;Tây&gt;"  # the tooltip uses innerHTML
+    assert props["01003"]["standard"] == "Chưa đạt"
+    assert props["01003"]["score"] in ("60,2", "60,3")  # Babel rounds half to even
+    assert props["01005"]["rating"] == "Chưa xếp loại"
+    assert props["01005"]["score"] == "—" and props["01005"]["standard"] == "—"
+    assert props["01006"]["models"] == "12"
+
+
+def test_tooltip_in_english() -> None:
+    m = in_language("en", build, "standard")
+    tooltip = next(c for c in commune_layer(m)._children.values() if isinstance(c, folium.GeoJsonTooltip))
+    assert "Commune" in tooltip.aliases
+    props = {f["id"]: f["properties"] for f in commune_layer(m).data["features"]}
+    assert props["01002"]["score"] == "85.5" and props["01002"]["standard"] == "Met"
+
+
+def test_no_district_row_when_there_are_no_districts() -> None:
+    frame = communes().assign(district_name=None)
+    m = maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX)
+    assert "district" not in commune_layer(m).data["features"][0]["properties"]
+    assert [g.layer_name for g in layers(m, folium.GeoJson)] == ["communes"]
+    assert "Ranh giới huyện" not in legend(m)
+
+
+def test_properties_are_slim_and_coordinates_rounded() -> None:
+    frame = communes()
+    frame["geometry"] = frame.geometry.translate(1e-7 / 3, 1e-7 / 3)
+    frame["extra_column"] = "not needed"
+    m = maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX)
+    feature = commune_layer(m).data["features"][0]
+    assert set(feature["properties"]) == {"code", "name", "district", "rating", "score", "standard",
+                                          "tipoffs", "models"}  # fmt: skip
+    xs = [x for ring in feature["geometry"]["coordinates"] for x, _ in ring]
+    assert all(round(x, 5) == x for x in xs)
+
+
+@pytest.mark.parametrize("mode", maps.MODES)
+def test_rendered_html_references_no_cdn(mode: str) -> None:
+    html = build(mode).get_root().render()
+    assert not re.findall(r"https?://", html)
+    assert f'<script src="{PREFIX}leaflet.js"></script>' in html
+    assert f'href="{PREFIX}leaflet.css"' in html
+    for library in ("jquery", "bootstrap", "awesome-markers", "d3.min.js", "d3.v4"):
+        assert library not in html
+
+
+def test_only_the_configured_tile_url() -> None:
+    tiles = "http://tiles.noi-bo.local/{z}/{x}/{y}.png"
+    m = build("rating", tile_url=tiles, tile_attribution="Sở TN&MT")
+    assert layers(m, folium.TileLayer)[0].tiles == tiles
+    urls = set(re.findall(r"https?://[^\"'\s]+", m.get_root().render()))
+    assert urls == {tiles}
+    assert layers(build("rating"), folium.TileLayer) == []  # none by default
+
+
+def test_district_outlines_on_top_and_not_interactive() -> None:
+    m = build("rating")
+    names = [g.layer_name for g in layers(m, folium.GeoJson)]
+    assert names == ["communes", "districts"]
+    outline = layers(m, folium.GeoJson)[1]
+    assert len(outline.data["features"]) == 2
+    assert outline.options["interactive"] is False
+    assert outline.options["pane"] == maps.DISTRICT_PANE
+    style = outline.style_function(outline.data["features"][0])
+    assert style["fill"] is False and style["weight"] > 1
+    pane = next(c for c in m._children.values() if isinstance(c, folium.map.CustomPane))
+    assert pane.z_index > 400 and pane.pointer_events is False  # above overlayPane (400)
+    assert "Ranh giới huyện" in legend(m)
+
+
+def _fit(m: folium.Map) -> list[float]:
+    """[south, west, north, east] of the map's FitBounds."""
+    bounds = next(c for c in m._children.values() if isinstance(c, folium.FitBounds)).bounds
+    return [*bounds[0], *bounds[1]]
+
+
+def test_fit_bounds_follow_focus() -> None:
+    assert _fit(build("rating")) == pytest.approx([20.4, 105.8, 20.45, 106.1])
+    focus = (105.95, 20.4, 106.1, 20.45)
+    assert _fit(build("rating", focus=focus)) == pytest.approx([20.4, 105.95, 20.45, 106.1])
+
+
+def test_projected_frame_is_reprojected() -> None:
+    frame = communes().to_crs("EPSG:3405")
+    m = maps.build_map(frame, "models", None, colours=COLOURS, leaflet_prefix=PREFIX)
+    assert _fit(m) == pytest.approx([20.4, 105.8, 20.45, 106.1], abs=1e-6)
+
+
+def test_empty_frame_still_builds() -> None:
+    frame = communes().iloc[0:0]
+    m = maps.build_map(frame, "tipoffs", None, colours=COLOURS, leaflet_prefix=PREFIX)
+    assert commune_layer(m).data["features"] == []
+    assert not re.findall(r"https?://", m.get_root().render())
+
+
+def test_unknown_mode_is_an_error() -> None:
+    with pytest.raises(ValueError, match="mode"):
+        build("population")
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (None, None),
+        ({"last_active_drawing": None}, None),
+        (
+            {"last_active_drawing": {"type": "Feature", "id": "01002", "properties": {"code": "01002"}}},
+            "01002",
+        ),
+        ({"last_active_drawing": {"type": "Feature", "id": "01003", "properties": {}}}, "01003"),
+    ],
+)
+def test_clicked_code(result: dict | None, expected: str | None) -> None:
+    assert clicked_code(result) == expected
+
+
+def test_many_communes_render_quickly_and_small() -> None:
+    # ~140 communes of ~60 vertices: the size of a real province after simplification.
+    n = 144
+    frame = gpd.GeoDataFrame(
+        {
+            "commune_code": [f"{i:05d}" for i in range(n)],
+            "commune_name": [f"Xã số {i}" for i in range(n)],
+            "district_name": [f"Huyện {i // 12}" for i in range(n)],
+            "rating": ["Khá"] * n,
+            "score": [80.0] * n,
+            "meets_standard": [True] * n,
+            "tipoffs_per_10k": [float(i % 10) for i in range(n)],
+            "models": [i % 7 for i in range(n)],
+        },
+        geometry=[
+            box(
+                105 + (i % 12) * 0.05,
+                20 + (i // 12) * 0.05,
+                105.05 + (i % 12) * 0.05,
+                20.05 + (i // 12) * 0.05,
+            ).segmentize(0.004)
+            for i in range(n)
+        ],
+        crs="EPSG:4326",
+    )
+    html = maps.build_map(frame, "tipoffs", None, colours=COLOURS, leaflet_prefix=PREFIX).get_root().render()
+    assert html.count('"type": "Feature"') == n
+    assert len(html) < 2_000_000
+    assert pd.notna(len(html))
+
+
+def test_map_options_for_a_meeting_room() -> None:
+    m = build("rating")
+    # keyboard off: its focus-on-mousedown scrolls the page inside the component and loses clicks.
+    assert m.options["keyboard"] is False
+    assert m.options["attributionControl"] is False  # nothing to credit without tiles
+    fit = next(c for c in m._children.values() if isinstance(c, folium.FitBounds))
+    assert fit.options["animate"] is False  # no zoom animation on load
+    assert fit.options["paddingBottomRight"][0] == maps.LEGEND_ROOM  # the legend does not cover communes
