@@ -138,7 +138,7 @@ class Config:
     )
     columns: dict[str, dict[str, str]] = _setting(
         {},
-        "Đổi tên cột: columns.<bảng>.<tên cột chuẩn> = \"tên cột trong tệp\" (ví dụ Excel).",
+        'Đổi tên cột: columns.<bảng>.<tên cột chuẩn> = "tên cột trong tệp" (ví dụ Excel).',
     )
 
     def setting_names(self) -> list[str]:

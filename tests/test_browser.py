@@ -205,7 +205,7 @@ def test_district_survives_page_change_and_reload(server, browser, workdir):
     assert f"district={district}" in w.page.url
     w.page.reload()
     w.page.get_by_role("heading", level=1).first.wait_for()
-    assert w.page.get_by_text(name).count() > 0
+    w.page.get_by_text(name).first.wait_for(timeout=30_000)  # the district is still selected
     w.assert_clean()
     w.page.close()
 
