@@ -336,13 +336,14 @@ def parse_column(
         except CellError as exc:
             bad[text] = str(exc)
     values = cells.map(good)
-    if col.kind == "bool":
-        values = values.where(cells.ne(""), False)
+    blank_means_default = col.kind == "bool" and col.default is not None
+    if blank_means_default:  # e.g. "exemplary": a blank cell is the column's default, not an error
+        values = values.where(cells.ne(""), col.default)
     errors: list[tuple[int, str]] = []
     if bad:
         for pos in (cells.isin(list(bad))).to_numpy().nonzero()[0]:
             errors.append((int(pos), bad[cells.iat[pos]]))
-    if col.kind != "bool":  # a blank yes/no cell means no (schema.FALSE_WORDS holds "")
+    if not blank_means_default:  # a blank "meets the standard" is not a "no": say so
         errors += _blank_errors(cells, col)
     return values.astype(CHECK_DTYPES[col.kind]), errors
 

@@ -15,7 +15,9 @@ Kind = Literal["code", "text", "int", "float", "date", "bool", "choice", "year"]
 
 # Values accepted for yes/no cells, after lower-casing and trimming.
 TRUE_WORDS = frozenset({"có", "co", "đạt", "dat", "x", "1", "true", "yes", "y", "đúng"})
-FALSE_WORDS = frozenset({"không", "khong", "không đạt", "khong dat", "0", "false", "no", "n", ""})
+FALSE_WORDS = frozenset(
+    {"không", "khong", "không đạt", "khong dat", "chưa đạt", "chua dat", "0", "false", "no", "n"}
+)
 
 # Personal data must never reach the dashboard (informants are protected by law).
 FORBIDDEN_TIPOFF_COLUMNS = (

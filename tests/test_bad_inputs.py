@@ -93,6 +93,9 @@ CASES = [
     ("too many cells", "communes", text(lambda t: t.replace("Xã An Bình", "Xã An Bình, Bình Lục")), [P(C,
         "Dòng có 7 ô nhưng dòng tiêu đề có 6 cột: thừa dấu phẩy (một ô có chứa dấu phẩy thì phải đặt trong "
         "dấu ngoặc kép).", 2)]),
+    ("blank standard cell", "ratings", cell(3, "meets_standard", ""), [P(R,
+        "Ô bị bỏ trống nhưng cột này bắt buộc phải có giá trị (Đạt chuẩn An toàn về ANTT).", 3,
+        "meets_standard")]),
     ("text in score", "ratings", cell(3, "score", "bảy lăm"), [P(R,
         "“bảy lăm” không phải là số; hãy ghi số dạng 85,5 hoặc 85.5.", 3, "score")]),
     ("score above 100", "ratings", cell(2, "score", "120"), [P(R,
