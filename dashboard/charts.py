@@ -120,7 +120,8 @@ def trend_lines(trend: pd.DataFrame, labels: Mapping[str, str], height: int = 32
     data["label"] = data["count"].map(fmt.num)
     data["series_label"] = data["series"].map(labels)
     current = data[data["series"] == "current"]
-    step_labels = dict(zip(current["step"], current["month_label"], strict=False))
+    # The axis names months only ("T8"): the legend already says which year each line is.
+    step_labels = dict(zip(current["step"], current["month"].map(fmt.month_short), strict=False))
     axis = alt.Axis(
         values=list(step_labels),
         labelExpr="{" + ",".join(f"{k}: '{v}'" for k, v in step_labels.items()) + "}[datum.value]",

@@ -93,6 +93,11 @@ def moment(value: dt.date | dt.datetime | None) -> str:
     return date(value)
 
 
+def month_short(value: dt.date | pd.Timestamp) -> str:
+    """A month without its year, for a chart axis: 'T8' (en: 'Aug')."""
+    return value.strftime("%b") if i18n.get_language() == "en" else f"T{value.month}"
+
+
 def month(value: dt.date | pd.Timestamp | pd.Period) -> str:
     """A month as written in Vietnamese reports: 'T8/2024' (en: 'Aug 2024')."""
     if isinstance(value, pd.Period):

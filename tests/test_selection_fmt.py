@@ -99,6 +99,7 @@ def test_make_period_days():
         (lambda: fmt.date(D(2024, 8, 20)), "20/08/2024", "20/08/2024"),
         (lambda: fmt.date(pd.NaT), "—", "—"),
         (lambda: fmt.month(pd.Timestamp("2024-08-01")), "T8/2024", "Aug 2024"),
+        (lambda: fmt.month_short(pd.Timestamp("2024-08-01")), "T8", "Aug"),
         (lambda: fmt.period(parse_period("q:2026-3")), "Quý 3/2026", "Q3 2026"),
         (lambda: fmt.period(parse_period("h:2026-1")), "6 tháng đầu năm 2026", "First half of 2026"),
         (lambda: fmt.num(float("nan")), "—", "—"),
