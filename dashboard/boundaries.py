@@ -1,4 +1,8 @@
-"""Loads the commune boundary file once: reproject, repair, simplify as a coverage, dissolve districts."""
+"""Loads the commune boundary file once: reproject, repair, join the registry, simplify, dissolve districts.
+
+The join is by code or by (district, name) as the settings say (see ``dashboard.matching``); what
+does not join is reported, never guessed.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from dashboard import matching
 from dashboard.config import Config
+from dashboard.matching import MatchReport
 from dashboard.schema import Problem
 
 WGS84 = "EPSG:4326"
@@ -36,6 +43,7 @@ class Boundaries:
     problems: tuple[Problem, ...]
     path: Path | None
     mtime: datetime | None
+    matching: MatchReport | None = None  # None when the file could not be read at all
 
 
 def _empty_communes() -> gpd.GeoDataFrame:
@@ -58,25 +66,23 @@ def _listing(codes: list[str]) -> str:
 
 def normalise_code(value: object) -> str | None:
     """A commune code as a 5-digit string: 1234 → '01234', 1234.0 → '01234', ' 01234 ' → '01234'."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, (int, np.integer)):
-        text = str(int(value))
-    elif isinstance(value, (float, np.floating)):
-        text = str(int(value)) if float(value).is_integer() else str(value)
-    else:
-        text = str(value).strip()
-        if text.endswith(".0") and text[:-2].isdigit():  # a code that went through a spreadsheet
-            text = text[:-2]
-    if not text:
-        return None
-    return text.zfill(CODE_DIGITS) if text.isdigit() else text
+    return matching.normalise_code(value)
 
 
-def _read(path: Path) -> gpd.GeoDataFrame:
+def _read(path: Path, layer: str, wanted: list[str]) -> gpd.GeoDataFrame:
+    """The file's features; in a GeoPackage of several layers, the named one or the one with our columns."""
     if path.suffix.lower() in {".parquet", ".geoparquet"}:
         return gpd.read_parquet(path)
-    return gpd.read_file(path)
+    if layer:
+        return gpd.read_file(path, layer=layer)
+    layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+    if len(layers) > 1:
+        # GADM's national GeoPackage holds levels 0-3; the first layer is the whole country.
+        for name in layers:
+            columns = {str(c).lower() for c in pyogrio.read_info(path, layer=name)["fields"]}
+            if all(w.lower() in columns for w in wanted):
+                return gpd.read_file(path, layer=name)
+    return gpd.read_file(path, layer=layers[0] if layers else None)
 
 
 def _looks_like_lonlat(frame: gpd.GeoDataFrame) -> bool:
@@ -102,10 +108,22 @@ def _polygonal(geom: BaseGeometry | None) -> BaseGeometry | None:
     return shapely.union_all(parts)
 
 
+def _is_coverage(geoms: np.ndarray) -> bool:
+    # Coverage operations on overlapping polygons (GADM neighbours overlap a little) silently give
+    # wrong shapes instead of failing, so they are only used when the input really is a coverage.
+    try:
+        return bool(shapely.coverage_is_valid(geoms))
+    except Exception:
+        return False
+
+
 def _simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     """Simplify the whole coverage at once so shared edges stay shared (no gaps, no slivers)."""
+    original = geoms.copy()
     if tolerance > 0:
         try:
+            if not _is_coverage(geoms):
+                raise ValueError("not a coverage")
             geoms = shapely.coverage_simplify(geoms, tolerance, simplify_boundary=True)
         except Exception:  # GEOS rejects some non-coverages; fall back rather than show nothing
             geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
@@ -113,6 +131,10 @@ def _simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     bad = ~shapely.is_valid(geoms)
     if bad.any():
         geoms[bad] = [_polygonal(g) for g in geoms[bad]]
+    # A unit made only of islands smaller than the grid would vanish: every unit must stay on the map.
+    lost = pd.isna(geoms) | shapely.is_empty(np.where(pd.isna(geoms), None, geoms))
+    if lost.any():
+        geoms[lost] = original[lost]
     return geoms
 
 
@@ -132,10 +154,7 @@ def _dissolve_districts(communes: gpd.GeoDataFrame, registry: pd.DataFrame) -> g
     rows = []
     for key, group in merged.groupby("key", sort=True):
         geoms = group.geometry.to_numpy()
-        try:
-            outline = shapely.coverage_union_all(geoms)
-        except Exception:  # not a clean coverage: the slower general union still works
-            outline = shapely.union_all(geoms)
+        outline = shapely.coverage_union_all(geoms) if _is_coverage(geoms) else shapely.union_all(geoms)
         code = group["district_code"].dropna()
         name = group["district_name"].dropna()
         rows.append(
@@ -148,9 +167,60 @@ def _dissolve_districts(communes: gpd.GeoDataFrame, registry: pd.DataFrame) -> g
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
 
-def _build(path: Path, code_column: str, tolerance: float, registry: pd.DataFrame) -> Boundaries:
+def _find_column(raw: gpd.GeoDataFrame, wanted: str) -> str | None:
+    """The column called ``wanted``, ignoring case: a header typed in other case is the same to a user."""
+    if wanted in raw.columns:
+        return wanted
+    return next((c for c in raw.columns if str(c).lower() == wanted.lower()), None)
+
+
+def _filter_key(value: object) -> str:
+    # "Tỉnh Hà Nam", "Hà Nam" and GADM's "HàNam" are one province.
+    key = matching.district_key(value)
+    return matching._strip_prefix(key, (matching.type_key("Tỉnh"),))
+
+
+def _apply_filter(raw: gpd.GeoDataFrame, wanted: dict[str, object]) -> tuple[gpd.GeoDataFrame, str | None]:
+    """Only the features whose columns hold the wanted values (names compared like commune names)."""
+    keep = np.ones(len(raw), dtype=bool)
+    for name, value in wanted.items():
+        column = _find_column(raw, str(name))
+        if column is None:
+            return raw, f"Thiếu cột “{name}” được nêu trong thiết lập boundary_filter."
+        values = value if isinstance(value, list) else [value]
+        keys = {_filter_key(v) for v in values}
+        keep &= raw[column].map(_filter_key).isin(keys).to_numpy()
+    return raw[keep], None
+
+
+def _feature_side(frame: pd.DataFrame, labels: list[str], with_districts: bool) -> matching.Side:
+    names = frame["_name"].tolist()
+    districts = frame["_district"].tolist()
+    return matching.Side(
+        units=[
+            matching.Unit(label, matching._text(n), matching._text(d))
+            for label, n, d in zip(labels, names, districts, strict=True)
+        ],
+        codes=frame["commune_code"].tolist(),
+        names=[matching.name_key(n) for n in names],
+        districts=[matching.district_key(d) if with_districts else "" for d in districts],
+        types=[matching.type_key(t) for t in frame["_type"].tolist()],
+    )
+
+
+_COLUMN_WHAT = {
+    "boundary_code_column": "mã xã",
+    "boundary_name_column": "tên xã",
+    "boundary_district_column": "tên huyện",
+    "boundary_type_column": "loại đơn vị",
+}
+
+
+def _build(path: Path, cfg: Config, registry: pd.DataFrame) -> Boundaries:
     name = path.name
     problems: list[Problem] = []
+    by_name = cfg.boundary_match.strip().lower() == "name"
+    tolerance = cfg.simplify_tolerance
 
     def fail(message: str, column: str | None = None) -> Boundaries:
         problems.append(Problem(name, message, column=column))
@@ -162,8 +232,23 @@ def _build(path: Path, code_column: str, tolerance: float, registry: pd.DataFram
     except OSError:
         mtime = None
         return fail(f"Không tìm thấy tệp ranh giới “{path}”. Bản đồ sẽ không hiển thị.")
+    if cfg.boundary_match.strip().lower() not in ("code", "name"):
+        return fail(f"Thiết lập boundary_match = “{cfg.boundary_match}” phải là code hoặc name.")
+
+    # Which settings name the columns we need, in the order the user should fix them.
+    needed = {
+        "boundary_name_column": cfg.boundary_name_column if by_name else "",
+        "boundary_code_column": "" if by_name else cfg.boundary_code_column,
+    }
+    if by_name and not cfg.boundary_name_column:
+        return fail("boundary_match = name cần thiết lập boundary_name_column (cột tên xã, GADM: NAME_3).")
+    optional = {
+        "boundary_name_column": "" if by_name else cfg.boundary_name_column,
+        "boundary_district_column": cfg.boundary_district_column,
+        "boundary_type_column": cfg.boundary_type_column,
+    }
     try:
-        raw = _read(path)
+        raw = _read(path, cfg.boundary_layer, [c for c in needed.values() if c])
     except Exception as exc:  # any driver error: the user needs the message, not a traceback
         return fail(
             f"Không đọc được tệp ranh giới (cần GeoJSON, GeoPackage, Shapefile hoặc GeoParquet): {exc}"
@@ -172,21 +257,48 @@ def _build(path: Path, code_column: str, tolerance: float, registry: pd.DataFram
     if not isinstance(raw, gpd.GeoDataFrame) or raw.active_geometry_name is None:
         return fail("Tệp ranh giới không có cột hình học (geometry).")
 
-    column = code_column if code_column in raw.columns else None
-    if column is None:  # a header typed in other case is the same column to a user
-        column = next((c for c in raw.columns if str(c).lower() == code_column.lower()), None)
-    if column is None:
-        found = ", ".join(str(c) for c in raw.columns if c != raw.geometry.name)
-        return fail(
-            f"Thiếu cột mã xã “{code_column}” (thiết lập boundary_code_column). "
-            f"Các cột có trong tệp: {found or 'không có'}.",
-            column=code_column,
-        )
+    columns: dict[str, str | None] = {}
+    for setting, wanted in [*needed.items(), *optional.items()]:
+        if not wanted:
+            columns.setdefault(setting, None)
+            continue
+        found = _find_column(raw, wanted)
+        if found is None:
+            listed = ", ".join(str(c) for c in raw.columns if c != raw.geometry.name)
+            what = _COLUMN_WHAT[setting]
+            return fail(
+                f"Thiếu cột {what} “{wanted}” (thiết lập {setting}). "
+                f"Các cột có trong tệp: {listed or 'không có'}.",
+                column=wanted,
+            )
+        columns[setting] = found
+    raw = raw.reset_index(drop=True)  # positions in the file, kept through the filter for row numbers
+    if cfg.boundary_filter:
+        raw, message = _apply_filter(raw, cfg.boundary_filter)
+        if message:
+            return fail(message)
     if raw.empty:
-        return fail("Tệp ranh giới không có đối tượng nào.")
+        return fail(
+            "Tệp ranh giới không có đối tượng nào"
+            + (" khớp với boundary_filter." if cfg.boundary_filter else ".")
+        )
+
+    code_col = columns["boundary_code_column"]
+    # Row numbers in the whole file (before boundary_filter), counted like the tables: first feature = row 2.
+    rows = [str(int(i) + 2) for i in raw.index]
+
+    def attr(setting: str) -> list:
+        col = columns.get(setting)
+        return raw[col].tolist() if col else [None] * len(raw)
 
     frame = gpd.GeoDataFrame(
-        {"commune_code": [normalise_code(v) for v in raw[column]]},
+        {
+            "commune_code": [normalise_code(v) for v in raw[code_col]] if code_col else [None] * len(raw),
+            "_name": attr("boundary_name_column"),
+            "_district": attr("boundary_district_column"),
+            "_type": attr("boundary_type_column"),
+            "_row": rows,
+        },
         geometry=raw.geometry.to_numpy(),
         crs=raw.crs,
     )
@@ -203,71 +315,121 @@ def _build(path: Path, code_column: str, tolerance: float, registry: pd.DataFram
         except Exception as exc:
             return fail(f"Không chuyển được hệ tọa độ {frame.crs.name} sang WGS 84: {exc}")
 
-    blank = frame["commune_code"].isna()
-    if blank.any():
-        rows = [str(int(i) + 2) for i in np.flatnonzero(blank.to_numpy())]  # +2: header row, 1-based
-        problems.append(
-            Problem(name, f"{int(blank.sum())} đối tượng không có mã xã (dòng {_listing(rows)}); đã bỏ qua.",
-                    column=column)
-        )  # fmt: skip
-        frame = frame[~blank]
+    if not by_name:
+        blank = frame["commune_code"].isna()
+        if blank.any():
+            listed = _listing(frame["_row"][blank].tolist())
+            problems.append(
+                Problem(name, f"{int(blank.sum())} đối tượng không có mã xã (dòng {listed}); đã bỏ qua.",
+                        column=code_col)
+            )  # fmt: skip
+            frame = frame[~blank]
 
     geoms = np.array([_polygonal(g) for g in frame.geometry], dtype=object)
     no_shape = pd.isna(geoms)
     if no_shape.any():
-        codes = frame["commune_code"][no_shape].tolist()
+        shown = [
+            c or f"dòng {r}"
+            for c, r in zip(frame["commune_code"][no_shape], frame["_row"][no_shape], strict=True)
+        ]
         problems.append(
-            Problem(name, f"Các xã có mã {_listing(codes)} không có hình dạng vùng hợp lệ; đã bỏ qua.")
+            Problem(name, f"Các xã có mã {_listing(shown)} không có hình dạng vùng hợp lệ; đã bỏ qua.")
         )
     frame = gpd.GeoDataFrame(
-        {"commune_code": frame["commune_code"].to_numpy()[~no_shape]},
-        geometry=list(geoms[~no_shape]),
-        crs=WGS84,
+        frame.drop(columns="geometry")[~no_shape], geometry=list(geoms[~no_shape]), crs=WGS84
     )
 
-    dupes = frame["commune_code"][frame["commune_code"].duplicated()].unique().tolist()
-    if dupes:
-        problems.append(
-            Problem(name, f"Mã xã bị lặp: {_listing(sorted(dupes))}; các phần cùng mã đã được gộp thành "
-                    "một vùng — hãy kiểm tra lại tệp.", column=column)
-        )  # fmt: skip
-        frame = frame.dissolve(by="commune_code", as_index=False, sort=False)
-
+    if not by_name:
+        dupes = frame["commune_code"][frame["commune_code"].duplicated()].unique().tolist()
+        if dupes:
+            problems.append(
+                Problem(name, f"Mã xã bị lặp: {_listing(sorted(dupes))}; các phần cùng mã đã được gộp thành "
+                        "một vùng — hãy kiểm tra lại tệp.", column=code_col)
+            )  # fmt: skip
+            frame = frame.dissolve(by="commune_code", as_index=False, sort=False, aggfunc="first")
     frame = frame.reset_index(drop=True)
+
+    has_registry = "commune_code" in registry.columns and len(registry) > 0
+    registry = registry.assign(commune_code=[normalise_code(v) for v in registry["commune_code"]]) if (
+        has_registry
+    ) else registry  # fmt: skip
+    report = None
+    if has_registry:
+        frame, report = _join(frame, registry, cfg, by_name, columns)
+        problems += _summary_problems(name, report, code_col)
+    elif by_name:  # without a registry there are no codes to give the features: nothing can be drawn
+        frame = frame.iloc[0:0]
+
     frame["geometry"] = _simplify(frame.geometry.to_numpy(), tolerance)
     frame = frame[~frame.geometry.isna() & ~frame.geometry.is_empty].reset_index(drop=True)
-    communes = frame[["commune_code", "geometry"]]
+    communes = gpd.GeoDataFrame(frame[["commune_code", "geometry"]], geometry="geometry", crs=WGS84)
+    districts = _dissolve_districts(communes, registry) if has_registry else _empty_districts()
+    return Boundaries(communes, districts, tuple(problems), path, mtime, report)
 
-    registry_codes = (
-        pd.Series([normalise_code(v) for v in registry["commune_code"]], dtype=object)
-        if "commune_code" in registry.columns
-        else pd.Series([], dtype=object)
-    )
-    if len(registry_codes):
-        have = set(communes["commune_code"])
-        known = set(registry_codes.dropna())
-        missing = sorted(known - have)
-        extra = sorted(have - known)
-        if missing:
-            problems.append(
-                Problem(name, f"{len(missing)} xã trong danh mục chưa có ranh giới: {_listing(missing)}. "
-                        "Các xã này không hiện trên bản đồ.")
-            )  # fmt: skip
-        if extra:
-            problems.append(
-                Problem(name, f"{len(extra)} vùng trong tệp ranh giới không có trong danh mục xã: "
-                        f"{_listing(extra)}.", column=column)
-            )  # fmt: skip
-        registry = registry.assign(commune_code=registry_codes.to_numpy())
-        districts = _dissolve_districts(communes, registry)
-    else:
-        districts = _empty_districts()
 
-    return Boundaries(communes, districts, tuple(problems), path, mtime)
+def _join(
+    frame: gpd.GeoDataFrame, registry: pd.DataFrame, cfg: Config, by_name: bool, columns: dict
+) -> tuple[gpd.GeoDataFrame, MatchReport]:
+    """Codes for the features (by name: the registry's code of the exact match) and the match report."""
+    notes = []
+    with_districts = bool(columns.get("boundary_district_column"))
+    if by_name and with_districts and not matching.has_district_names(registry):
+        with_districts = False
+        notes.append(
+            "Danh mục xã không có tên huyện nên so tên xã trong cả tỉnh (bỏ qua boundary_district_column)."
+        )
+    elif by_name and not with_districts:
+        notes.append("So tên xã trong cả tỉnh (không có boundary_district_column).")
+    labels = [
+        (c or f"dòng {r}") if not by_name else f"dòng {r}"
+        for c, r in zip(frame["commune_code"], frame["_row"], strict=True)
+    ]
+    features = _feature_side(frame, labels, with_districts)
+    units = matching.registry_side(registry, with_districts)
+    if len(features.units) > 3 * max(len(units.units), 1):
+        notes.append(
+            f"Tệp ranh giới có {len(features.units)} vùng, nhiều hơn hẳn {len(units.units)} đơn vị "
+            "trong danh mục: có thể là tệp của cả nước — hãy đặt boundary_filter, "
+            'ví dụ {NAME_1 = "Tên tỉnh"}.'
+        )
+    pairs, report = matching.match(units, features, "name" if by_name else "code", notes)
+    if by_name:
+        codes = registry["commune_code"].tolist()
+        frame = frame.assign(
+            commune_code=[codes[pairs[i]] if i in pairs else None for i in range(len(frame))]
+        )
+        # Unjoined features have no code to colour them by; the report lists every one of them.
+        frame = frame[frame["commune_code"].notna()].reset_index(drop=True)
+    return frame, report
+
+
+def _summary_problems(file: str, report: MatchReport, code_col: str | None) -> list[Problem]:
+    """One short Problem per kind of mismatch; the full list with candidates is the match report."""
+    out = []
+    if report.missing:
+        shown = [m.unit.label for m in report.missing]
+        out.append(
+            Problem(file, f"{len(shown)} xã trong danh mục chưa có ranh giới: {_listing(shown)}. "
+                    "Các xã này không hiện trên bản đồ.")
+        )  # fmt: skip
+    if report.ambiguous:
+        shown = [a.name for a in report.ambiguous]
+        out.append(Problem(file, f"{len(shown)} tên xã bị trùng nên chưa nối được: {_listing(shown)}."))
+    if report.extra:
+        shown = [e.unit.label if report.mode == "code" else e.unit.describe() for e in report.extra]
+        out.append(
+            Problem(file, f"{len(shown)} vùng trong tệp ranh giới không có trong danh mục xã: "
+                    f"{_listing(shown)}.", column=code_col)
+        )  # fmt: skip
+    return out
 
 
 def _registry_fingerprint(communes: pd.DataFrame) -> str:
-    cols = [c for c in ("commune_code", "district_code", "district_name") if c in communes.columns]
+    cols = [
+        c
+        for c in ("commune_code", "commune_name", "commune_type", "district_code", "district_name")
+        if c in communes.columns
+    ]
     if not cols or communes.empty:
         return "empty:" + ",".join(cols)
     hashed = pd.util.hash_pandas_object(communes[cols].astype("string"), index=False)
@@ -278,11 +440,25 @@ _cache: OrderedDict[tuple, Boundaries] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+def _settings_key(cfg: Config) -> tuple:
+    """Every setting the result depends on (dicts made hashable)."""
+    return (
+        float(cfg.simplify_tolerance),
+        cfg.boundary_code_column,
+        cfg.boundary_match,
+        cfg.boundary_name_column,
+        cfg.boundary_district_column,
+        cfg.boundary_type_column,
+        cfg.boundary_layer,
+        repr(sorted(cfg.boundary_filter.items())),
+    )
+
+
 def load_boundaries(cfg: Config, communes: pd.DataFrame) -> Boundaries:
     """The display boundaries for ``cfg.boundaries_file`` joined to the registry ``communes``.
 
-    Cached process-wide on the file's (path, mtime, size), the tolerance, the code column and the
-    registry's codes and districts; a missing or broken file gives empty frames and Problems.
+    Cached process-wide on the file's (path, mtime, size), the boundary settings and the registry's
+    codes, names and districts; a missing or broken file gives empty frames and Problems.
     """
     path = Path(cfg.boundaries_file)
     try:
@@ -290,19 +466,14 @@ def load_boundaries(cfg: Config, communes: pd.DataFrame) -> Boundaries:
         file_key: tuple = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     except OSError:
         # Not cached: the file may appear any moment, and checking again costs nothing.
-        return _build(path, cfg.boundary_code_column, cfg.simplify_tolerance, communes)
-    key = (
-        *file_key,
-        float(cfg.simplify_tolerance),
-        cfg.boundary_code_column,
-        _registry_fingerprint(communes),
-    )
+        return _build(path, cfg, communes)
+    key = (*file_key, *_settings_key(cfg), _registry_fingerprint(communes))
     # One lock for lookup and build: two reruns arriving together build once, not twice.
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-        result = _build(path, cfg.boundary_code_column, cfg.simplify_tolerance, communes)
+        result = _build(path, cfg, communes)
         _cache[key] = result
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)

@@ -42,6 +42,30 @@ class Config:
     boundary_code_column: str = _setting(
         "commune_code", "Cột mã xã 5 chữ số trong tệp ranh giới, để nối với bảng communes."
     )
+    boundary_match: str = _setting(
+        "code",
+        "Cách nối ranh giới với danh mục xã: code (theo mã xã) hoặc name (theo huyện + tên, ví dụ GADM).",
+    )
+    boundary_name_column: str = _setting(
+        "", "Cột tên xã trong tệp ranh giới (GADM: NAME_3); cần khi boundary_match = name."
+    )
+    boundary_district_column: str = _setting(
+        "", "Cột tên huyện trong tệp ranh giới (GADM: NAME_2); trống = so tên xã trong cả tỉnh."
+    )
+    boundary_type_column: str = _setting(
+        "", "Cột loại đơn vị (Xã/Phường/Thị trấn; GADM: TYPE_3), để phân biệt hai xã cùng tên."
+    )
+    boundary_layer: str = _setting(
+        "", "Lớp cần đọc trong tệp GeoPackage nhiều lớp (GADM: ADM_ADM_3); trống = tự chọn."
+    )
+    boundary_filter: dict[str, str] = _setting(
+        {},
+        'Chỉ giữ các vùng có cột = giá trị, ví dụ {NAME_1 = "Hà Nam"} với tệp GADM của cả nước.',
+    )
+    groups_file: Path | None = _setting(
+        None,
+        "Tệp CSV commune_code, group_code, group_name: nhóm xã (huyện cũ, cụm) dùng thay cấp huyện.",
+    )
     refresh_seconds: int = _setting(
         300, "Mỗi bao nhiêu giây các trang tự kiểm tra tệp dữ liệu mới (mặc định 5 phút)."
     )
@@ -146,7 +170,7 @@ class Config:
         return [f.name for f in fields(self)]
 
 
-_PATH_SETTINGS = {"data_dir", "boundaries_file"}
+_PATH_SETTINGS = {"data_dir", "boundaries_file", "groups_file"}
 
 
 class ConfigError(ValueError):
@@ -167,7 +191,9 @@ def config_from_mapping(values: dict[str, Any], base_dir: Path | None = None) ->
         raise ConfigError(f"Thiết lập không có trong danh sách: {', '.join(unknown)}")
     changes: dict[str, Any] = {}
     for name, value in values.items():
-        if name in _PATH_SETTINGS:
+        if name == "groups_file" and value == "":  # an empty path means "no groups file"
+            value = None
+        elif name in _PATH_SETTINGS:
             path = Path(value)
             if not path.is_absolute() and base_dir is not None:
                 path = base_dir / path

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard import parsing
+from dashboard import matching, parsing
 from dashboard.config import Config, load_config
 from dashboard.schema import FORBIDDEN_TIPOFF_COLUMNS, STANDARD_GROUPS, TABLES, Problem, Table
 
@@ -151,7 +151,7 @@ def load_dataset(cfg: Config | None = None, today: date | None = None) -> Datase
             states[name] = _load_table(cfg, TABLES[name], today, registry)
         meta, meta_problems = _load_meta(cfg)
     ordered = {name: states[name] for name in TABLES}
-    return Dataset(ordered, meta, signature, meta_problems)
+    return matching.apply_groups(cfg, Dataset(ordered, meta, signature, meta_problems))  # groups_file
 
 
 def _store_key(cfg: Config, name: str) -> tuple[str, str]:

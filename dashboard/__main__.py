@@ -1,0 +1,76 @@
+"""Command line: ``python -m dashboard check`` — does the boundary file fit the commune registry?
+
+The secretariat runs it before a meeting, with the same ``DASHBOARD_CONFIG`` and the same loaders
+as the dashboard, and reads the answer in Vietnamese. Exit codes: 0 = every registry unit has
+exactly one boundary; 1 = some units are missing or ambiguous; 2 = the settings, the registry or
+the boundary file cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from dashboard import boundaries, loaders
+from dashboard.config import ConfigError, load_config
+
+EXIT_OK, EXIT_MISMATCH, EXIT_UNUSABLE = 0, 1, 2
+
+
+def check(out: Callable[[str], None] = print) -> int:
+    """Print the matching report and return the exit code."""
+    try:
+        cfg = load_config()
+    except ConfigError as exc:
+        out(f"LỖI THIẾT LẬP: {exc}")
+        return EXIT_UNUSABLE
+    out(f"Tệp ranh giới: {cfg.boundaries_file}")
+    out(f"Thư mục dữ liệu: {cfg.data_dir}")
+    data = loaders.load_dataset(cfg)
+    communes = data.tables["communes"]
+    for problem in communes.problems:
+        out(f"  ! {problem.describe()}")
+    for problem in data.meta_problems:  # dataset.json and the groups file
+        out(f"  ! {problem.describe()}")
+    if communes.frame.empty:
+        out("KẾT QUẢ: chưa có danh mục xã hợp lệ (communes.csv) nên không thể so khớp ranh giới.")
+        return EXIT_UNUSABLE
+    bounds = boundaries.load_boundaries(cfg, communes.frame)
+    report = bounds.matching
+    if report is None:
+        for problem in bounds.problems:
+            out(f"  ! {problem.describe()}")
+        out("KẾT QUẢ: không đọc được tệp ranh giới; bản đồ sẽ không hiển thị.")
+        return EXIT_UNUSABLE
+    # The summary Problems repeat the report; the others (bad shapes, duplicate codes) are news.
+    summaries = ("chưa có ranh giới", "bị trùng nên chưa nối", "không có trong danh mục xã")
+    for problem in bounds.problems:
+        if not any(s in problem.message for s in summaries):
+            out(f"  ! {problem.describe()}")
+    if len(bounds.districts):
+        out(f"Cấp huyện/nhóm xã trên bản đồ: {len(bounds.districts)} vùng.")
+    others = sum(len(t.problems) for name, t in data.tables.items() if name != "communes")
+    if others:
+        out(f"(Các bảng số liệu khác có {others} lỗi; xem trang Dữ liệu. Không ảnh hưởng tới ranh giới.)")
+    for line in report.lines():
+        out(line)
+    return EXIT_OK if report.ok else EXIT_MISMATCH
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the arguments and run the chosen command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Kiểm tra tệp ranh giới và danh mục xã theo thiết lập trong DASHBOARD_CONFIG.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="so khớp ranh giới với danh mục xã; mã thoát 0 = khớp đủ")
+    parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):  # Vietnamese must print even on a console set to ASCII
+        sys.stdout.reconfigure(errors="replace")
+    return check()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
