@@ -1,9 +1,10 @@
 """Bản đồ xếp loại: communes coloured by rating (or standard, tip-offs, models); click for a profile."""
 
+import folium
 import streamlit as st
 
 from dashboard import assets, boundaries, maps, report
-from dashboard.i18n import t
+from dashboard.i18n import get_language, t
 from dashboard.ui import mapview, profile, shell
 
 MODES = ("rating", "standard", "tipoffs", "models")
@@ -25,7 +26,8 @@ mode = (
 )
 st.session_state["_map_mode"] = mode
 
-shapes = report.map_shapes(bounds.communes, report.map_values(ctx.scope))
+values = report.map_values(ctx.scope)
+shapes = report.map_shapes(bounds.communes, values)
 if shapes.empty:
     shell.no_data()
     for problem in bounds.problems:
@@ -33,20 +35,30 @@ if shapes.empty:
     st.stop()
 
 focus = None if ctx.sel.whole_province else tuple(shapes.total_bounds)
-figure = maps.build_map(
-    shapes,
-    mode,
-    bounds.districts,
-    colours=cfg.rating_colours,
-    focus=focus,
-    tile_url=cfg.tile_url,
-    tile_attribution=cfg.tile_attribution,
-    leaflet_prefix=assets.ensure_leaflet(),
-)
+# Everything the drawn map depends on: while it stays the same, the map is not rendered again.
+signature = (
+    bounds.path, bounds.mtime, cfg.simplify_tolerance, cfg.boundary_code_column, ctx.data.signature,
+    mapview.frame_digest(values), mode, get_language(), focus,
+    cfg.tile_url, cfg.tile_attribution, tuple(cfg.rating_colours.items()),
+)  # fmt: skip
+
+
+def build() -> folium.Map:
+    return maps.build_map(
+        shapes,
+        mode,
+        bounds.districts,
+        colours=cfg.rating_colours,
+        focus=focus,
+        tile_url=cfg.tile_url,
+        tile_attribution=cfg.tile_attribution,
+        leaflet_prefix=assets.ensure_leaflet(),
+    )
+
 
 map_col, profile_col = st.columns([3, 2])
 with map_col:
-    clicked = mapview.show_map(figure, key="commune_map", height=680)
+    clicked = mapview.show_map(build, signature=signature, key="commune_map", height=680)
     profile.remember_click(clicked)
     st.caption(t("mappage.click_hint"))
 with profile_col:

@@ -70,8 +70,12 @@ APP = textwrap.dedent(
     )
     # Push the map partly below the fold, as on a real page: a click must still reach Python.
     st.markdown('<div style="height: 600px"></div>', unsafe_allow_html=True)
-    m = maps.build_map(frame, "rating", districts, colours=Config().rating_colours, leaflet_prefix=prefix)
-    clicked = show_map(m, key="map", height=640)
+    # Built on the first run only: the click's rerun shows the cached map, which must still answer.
+    colours = Config().rating_colours
+    clicked = show_map(
+        lambda: maps.build_map(frame, "rating", districts, colours=colours, leaflet_prefix=prefix),
+        signature="six communes", key="map", height=640,
+    )
     st.write(f"clicked: {{clicked}}")
     """
 )

@@ -1,13 +1,58 @@
-"""Shows a folium map in Streamlit and hands back the commune the user clicked."""
+"""Shows a folium map in Streamlit, rendered once per distinct map, and hands back the clicked commune.
+
+``st_folium`` renders the whole map (every coordinate through JSON and Jinja) two or three times
+on every rerun, then walks every coordinate in pure Python for bounds we never return: at province
+scale that is most of a rerun, and it happens even when only an unrelated widget changed (see
+/work/shared/PERF_NOTES.md). Here the component's arguments are computed once per *signature* (the
+boundaries, the values shown, the mode, the language, the view) and kept in a small process-wide
+cache, so a rerun that shows the same map costs a dictionary lookup, and the browser receives
+byte-identical arguments, so the component does not redraw.
+
+The arguments are built with streamlit-folium's own helpers (pinned in requirements.txt);
+tests/test_mapview.py checks they match what ``st_folium`` itself sends.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
 import folium
-from streamlit_folium import st_folium
+import pandas as pd
+import streamlit as st
+import streamlit_folium
 
 # Only the clicked feature comes back: panning or zooming changes nothing we return, so the
-# component does not rerun the app (every rerun costs a full re-render of the map, see PERF_NOTES).
+# component does not rerun the app.
 _RETURNED = ["last_active_drawing"]
+# A few maps per process: modes × a handful of districts in a meeting. Bounded by size as well,
+# because a country map is several MB of script.
+_CACHE_ENTRIES = 32
+_CACHE_CHARS = 60_000_000
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What the st_folium component needs to draw one map: the same for every rerun that shows it."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        """Characters sent to the browser for this map."""
+        return len(self.script) + len(self.header) + len(self.html)
+
+
+_cache: OrderedDict[Hashable, Payload] = OrderedDict()
+_lock = threading.Lock()
 
 
 def clicked_code(result: dict | None) -> str | None:
@@ -18,17 +63,92 @@ def clicked_code(result: dict | None) -> str | None:
     return str(code) if code else None
 
 
-def show_map(m: folium.Map, *, key: str, height: int = 640) -> str | None:
-    """Render ``m`` full width and return the code of the last clicked commune (None until a click).
+def frame_digest(frame: pd.DataFrame) -> str:
+    """A short digest of a frame's values, for cache keys (a few ms for a country's communes)."""
+    hashed = pd.util.hash_pandas_object(frame.astype("string"), index=False)
+    return hashlib.sha1(hashed.to_numpy().tobytes() + ",".join(map(str, frame.columns)).encode()).hexdigest()
+
+
+def render_payload(m: folium.Map) -> Payload:
+    """The component arguments for ``m``, rendered once (st_folium renders the map twice more).
+
+    Alters ``m`` (streamlit-folium renames its elements' ids), so render a map only once.
+    """
+    m.get_root().render()
+    # The order is st_folium's: _get_map_string renames the map ("map_div"), which the id then names.
+    html = streamlit_folium._get_html(m)
+    header = streamlit_folium._get_header(m)
+    script = streamlit_folium._get_map_string(m)
+    map_id = streamlit_folium.get_full_id(m)
+    css = tuple(dict.fromkeys(href for _, href in getattr(m, "default_css", [])))
+    js = tuple(dict.fromkeys(src for _, src in getattr(m, "default_js", [])))
+    return Payload(script, header, html, map_id, css, js)
+
+
+def cached_payload(signature: Hashable, build: Callable[[], folium.Map]) -> Payload:
+    """The payload of the map ``build()`` makes, built only the first time ``signature`` is seen."""
+    with _lock:
+        if signature in _cache:
+            _cache.move_to_end(signature)
+            return _cache[signature]
+    # Built outside the lock: a country map takes a second and other sessions should not wait on it.
+    payload = render_payload(build())
+    with _lock:
+        _cache[signature] = payload
+        _cache.move_to_end(signature)
+        while len(_cache) > _CACHE_ENTRIES or (
+            len(_cache) > 1 and sum(p.size for p in _cache.values()) > _CACHE_CHARS
+        ):
+            _cache.popitem(last=False)
+    return payload
+
+
+def clear_cache() -> None:
+    """Forget every rendered map (tests, benchmarks)."""
+    with _lock:
+        _cache.clear()
+
+
+def show_payload(payload: Payload, *, key: str, height: int = 640) -> str | None:
+    """Draw ``payload`` full width and return the code of the last clicked commune (None until a click).
 
     The click sticks until another commune is clicked or the map itself changes (new mode or
-    filter: st_folium then mounts a fresh component and forgets the old click).
+    filter: the component key follows the script, so a fresh component mounts and forgets it).
     """
-    result = st_folium(
-        m,
-        key=key,
+    hash_key = streamlit_folium.generate_js_hash(payload.script, key, False)
+
+    def on_change() -> None:  # what st_folium does: mirror the value under the caller's key
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    result = streamlit_folium._component_func(
+        script=payload.script,
+        header=payload.header,
+        html=payload.html,
+        id=payload.map_id,
+        key=hash_key,
         height=height,
-        use_container_width=True,
+        width=None,  # full container width
         returned_objects=_RETURNED,
+        default={name: None for name in _RETURNED},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=list(payload.css_links),
+        js_links=list(payload.js_links),
+        on_change=on_change,
+        wrap_longitude=False,
     )
     return clicked_code(result)
+
+
+def show_map(
+    build: Callable[[], folium.Map], *, signature: Hashable, key: str, height: int = 640
+) -> str | None:
+    """Draw the map ``build()`` makes (called only for a new ``signature``); return the clicked code.
+
+    ``signature`` must change whenever the map would: boundaries, values, mode, language, view.
+    """
+    return show_payload(cached_payload(signature, build), key=key, height=height)

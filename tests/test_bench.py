@@ -1,0 +1,46 @@
+"""The benchmark's helpers on small inputs: the scale generator and the table (no timing here)."""
+
+from __future__ import annotations
+
+import shapely
+
+from bench import scales
+from bench.__main__ import Row, print_table
+
+
+def test_generated_boundaries_are_a_clean_coverage() -> None:
+    scale = scales.Scale("tiny", 30, vertices=80)
+    frame = scales.boundaries(scale)
+    assert len(frame) == 30 and frame["commune_code"].is_unique
+    assert frame.is_valid.all()
+    # Shared edges: the communes tile their extent with no gap and no overlap.
+    union = shapely.union_all(frame.geometry.to_numpy())
+    assert abs(union.area - shapely.area(frame.geometry.to_numpy()).sum()) < 1e-6 * union.area
+    assert shapely.coverage_is_valid(frame.geometry.to_numpy())
+    vertices = shapely.get_num_coordinates(frame.geometry.to_numpy())
+    assert 40 < vertices.mean() < 160
+
+
+def test_generated_tables_refer_to_generated_communes() -> None:
+    tables = scales.tables(300)  # a little more than two copies of the demo's 140 communes
+    codes = set(tables["communes"]["commune_code"])
+    assert len(codes) == 300
+    assert tables["communes"]["district_code"].nunique() == 25  # 12 communes to a district
+    assert set(tables["ratings"]["commune_code"]) <= codes
+    assert set(tables["tipoffs"]["commune_code"]) <= codes
+    assert tables["tipoffs"]["tipoff_id"].is_unique
+    assert tables["models"]["model_id"].is_unique
+    at_commune = tables["models"]["commune_code"].ne("")
+    assert set(tables["models"].loc[at_commune, "commune_code"]) <= codes
+
+
+def test_tipoff_rows_have_unique_ids() -> None:
+    rows = scales.tipoff_rows(500)
+    assert len(rows) == 500 and rows["tipoff_id"].is_unique
+
+
+def test_table_prints_ratios(capsys) -> None:
+    rows = [Row("map drawn, warm", "demo", 1.0, 4.0, "s", "≤ 0.8× naive", True), Row("rss", "demo", 300.0)]
+    print_table(rows)
+    out = capsys.readouterr().out
+    assert "0.25×" in out and "yes" in out and "1.000 s" in out
