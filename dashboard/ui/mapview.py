@@ -44,6 +44,7 @@ class Payload:
     map_id: str
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
+    digest: str  # of the script; names the component, so a new map mounts a fresh one
 
     @property
     def size(self) -> int:
@@ -82,7 +83,10 @@ def render_payload(m: folium.Map) -> Payload:
     map_id = streamlit_folium.get_full_id(m)
     css = tuple(dict.fromkeys(href for _, href in getattr(m, "default_css", [])))
     js = tuple(dict.fromkeys(src for _, src in getattr(m, "default_js", [])))
-    return Payload(script, header, html, map_id, css, js)
+    # st_folium hashes the whole script with a regex pass on every rerun (tens of ms for a province):
+    # once per map is enough. The regex drops folium's random ids, as st_folium's hash does.
+    digest = streamlit_folium.generate_js_hash(script, None, False)
+    return Payload(script, header, html, map_id, css, js, digest)
 
 
 def cached_payload(signature: Hashable, build: Callable[[], folium.Map]) -> Payload:
@@ -115,7 +119,7 @@ def show_payload(payload: Payload, *, key: str, height: int = 640) -> str | None
     The click sticks until another commune is clicked or the map itself changes (new mode or
     filter: the component key follows the script, so a fresh component mounts and forgets it).
     """
-    hash_key = streamlit_folium.generate_js_hash(payload.script, key, False)
+    hash_key = hashlib.sha256(f"{payload.digest}:{key}".encode()).hexdigest()
 
     def on_change() -> None:  # what st_folium does: mirror the value under the caller's key
         st.session_state[key] = st.session_state.get(hash_key, {})
