@@ -44,9 +44,8 @@ def check(out: Callable[[str], None] = print) -> int:
         out("KẾT QUẢ: không đọc được tệp ranh giới; bản đồ sẽ không hiển thị.")
         return EXIT_UNUSABLE
     # The summary Problems repeat the report; the others (bad shapes, duplicate codes) are news.
-    summaries = ("chưa có ranh giới", "bị trùng nên chưa nối", "không có trong danh mục xã")
     for problem in bounds.problems:
-        if not any(s in problem.message for s in summaries):
+        if problem not in bounds.matching_problems:
             out(f"  ! {problem.describe()}")
     if len(bounds.districts):
         out(f"Cấp huyện/nhóm xã trên bản đồ: {len(bounds.districts)} vùng.")

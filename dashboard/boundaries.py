@@ -44,6 +44,7 @@ class Boundaries:
     path: Path | None
     mtime: datetime | None
     matching: MatchReport | None = None  # None when the file could not be read at all
+    matching_problems: tuple[Problem, ...] = ()  # the Problems that sum the report up (also in problems)
 
 
 def _empty_communes() -> gpd.GeoDataFrame:
@@ -353,10 +354,11 @@ def _build(path: Path, cfg: Config, registry: pd.DataFrame) -> Boundaries:
     registry = registry.assign(commune_code=[normalise_code(v) for v in registry["commune_code"]]) if (
         has_registry
     ) else registry  # fmt: skip
-    report = None
+    report, summary = None, []
     if has_registry:
         frame, report = _join(frame, registry, cfg, by_name, columns)
-        problems += _summary_problems(name, report, code_col)
+        summary = _summary_problems(name, report, code_col)
+        problems += summary
     elif by_name:  # without a registry there are no codes to give the features: nothing can be drawn
         frame = frame.iloc[0:0]
 
@@ -364,7 +366,7 @@ def _build(path: Path, cfg: Config, registry: pd.DataFrame) -> Boundaries:
     frame = frame[~frame.geometry.isna() & ~frame.geometry.is_empty].reset_index(drop=True)
     communes = gpd.GeoDataFrame(frame[["commune_code", "geometry"]], geometry="geometry", crs=WGS84)
     districts = _dissolve_districts(communes, registry) if has_registry else _empty_districts()
-    return Boundaries(communes, districts, tuple(problems), path, mtime, report)
+    return Boundaries(communes, districts, tuple(problems), path, mtime, report, tuple(summary))
 
 
 def _join(

@@ -30,6 +30,7 @@ CODE_DIGITS = 5
 MAX_CANDIDATES = 3  # a secretariat reads them aloud; more would be noise
 CANDIDATE_CUTOFF = 0.6  # difflib ratio below which a name is not worth suggesting
 SAME_DISTRICT_BONUS = 0.05
+MAX_COMPARISONS = 40_000  # unmatched pairs compared for suggestions (about a second); beyond it, none
 
 COMMUNE_PREFIXES = ("Xã", "Phường", "Thị trấn", "Đặc khu")
 DISTRICT_PREFIXES = ("Huyện", "Quận", "Thị xã", "Thành phố", "TP.", "TP")
@@ -251,11 +252,22 @@ def match(registry: Side, features: Side, mode: MatchMode, notes: Iterable[str] 
     taken_feats = set(pairs) | {i for a in ambiguous for i in a[2]}
     free_units = [i for i in range(len(registry.units)) if i not in taken_units]
     free_feats = [i for i in range(len(features.units)) if i not in taken_feats]
+    notes = list(notes)
+    # Suggestions cost one comparison per pair: a national file against a province is millions of
+    # pairs (a minute of waiting), and the cure is boundary_filter, not a list of near names.
+    suggest = len(free_units) * len(free_feats) <= MAX_COMPARISONS
+    if not suggest:
+        notes.append(
+            f"Quá nhiều đơn vị chưa khớp ({len(free_units)} trong danh mục, {len(free_feats)} vùng) "
+            "nên không gợi ý tên gần giống; hãy kiểm tra boundary_filter và các cột tên."
+        )
     missing = tuple(
-        Unmatched(registry.units[i], _closest(registry, i, features, free_feats, mode)) for i in free_units
+        Unmatched(registry.units[i], _closest(registry, i, features, free_feats, mode) if suggest else ())
+        for i in free_units
     )
     extra = tuple(
-        Unmatched(features.units[i], _closest(features, i, registry, free_units, mode)) for i in free_feats
+        Unmatched(features.units[i], _closest(features, i, registry, free_units, mode) if suggest else ())
+        for i in free_feats
     )
     report = MatchReport(
         mode=mode,

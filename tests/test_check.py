@@ -134,3 +134,22 @@ def test_example_settings_files_are_valid(name: str) -> None:
     if cfg.groups_file is not None:
         assert cfg.groups_file.is_file()
     assert name.removesuffix(".toml") in (ROOT / "docs" / "tinh-moi.md").read_text(encoding="utf-8")
+
+
+def test_file_problems_are_printed_once(tmp_path: Path, monkeypatch, capsys) -> None:
+    """A repeated code is news beside the report; the report's own summary is not printed twice."""
+    from tests.test_boundaries import grid, registry
+
+    _province(tmp_path, registry())
+    frame = grid()
+    frame.loc[1, "ma_xa"] = frame.loc[0, "ma_xa"]  # 01002 drawn as a second part of 01001
+    write(frame, tmp_path / "xa.geojson")
+    (tmp_path / "tinh.toml").write_text(
+        'data_dir = "data"\nboundaries_file = "xa.geojson"\nboundary_code_column = "ma_xa"\n',
+        encoding="utf-8",
+    )
+    code, out = _run(monkeypatch, capsys, tmp_path / "tinh.toml")
+    assert code == 1
+    assert "  ! xa.geojson, cột “ma_xa”: Mã xã bị lặp: 01001" in out
+    assert "chưa có ranh giới: 01002" not in out  # the summary Problem, restated by the report below
+    assert "  - 01002 Xã 01002 (Huyện Một) — không có tên nào gần giống" in out

@@ -112,6 +112,16 @@ def test_two_features_for_one_unit_are_ambiguous() -> None:
     assert pairs == {} and [len(a.features) for a in report.ambiguous] == [2]
 
 
+def test_no_suggestions_for_a_national_file_against_one_province() -> None:
+    """Millions of name pairs would keep the secretariat waiting; the note points at boundary_filter."""
+    registry = _side([f"Xã Số {k}" for k in range(300)])
+    features = _side([f"Vùng {k}" for k in range(200)])
+    _pairs, report = mt.match(registry, features, "name")
+    assert len(report.missing) == 300 and len(report.extra) == 200
+    assert all(m.candidates == () for m in report.missing)
+    assert any("boundary_filter" in note for note in report.notes)
+
+
 def test_report_lines_are_vietnamese() -> None:
     _pairs, report = mt.match(_side(["Xã An Bình"]), _side(["AnBình"]), "name")
     assert report.lines()[-1] == "KẾT QUẢ: đủ ranh giới cho bản đồ."
