@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import assets
 from dashboard.i18n import t
 from dashboard.registry import PAGES, page_path
-from dashboard.ui import icon, shell
+from dashboard.ui import icon, present, shell
 
 
 def run() -> None:
@@ -25,8 +25,10 @@ def run() -> None:
         )
         for i, spec in enumerate(PAGES)
     ]
+    page = st.navigation(pages, position="top")
+    present.set_current(page.url_path)  # the agenda buttons need to know where they are
     try:
-        st.navigation(pages, position="top").run()
+        page.run()
     finally:  # also when a page stops early on an empty selection
         shell.finish()
 

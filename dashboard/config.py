@@ -160,6 +160,17 @@ class Config:
     tipoff_deadline_days: int = _setting(
         20, "Thời hạn giải quyết tin báo, tính bằng ngày (Điều 147 BLTTHS 2015)."
     )
+    agenda: list[str] = _setting(
+        ["overview", "map", "models", "tipoffs"],
+        "Thứ tự các trang khi trình chiếu và trong tài liệu họp: overview, map, models, tipoffs, data.",
+    )
+    auto_advance_seconds: int = _setting(
+        0, "Khi trình chiếu, tự chuyển trang sau bấy nhiêu giây; 0 = chỉ chuyển bằng phím hoặc nút."
+    )
+    meeting_title: str = _setting(
+        "Giao ban Ban Chỉ đạo phong trào Toàn dân bảo vệ an ninh Tổ quốc",
+        "Tên cuộc họp in trên trang bìa của tài liệu họp (PDF).",
+    )
     columns: dict[str, dict[str, str]] = _setting(
         {},
         'Đổi tên cột: columns.<bảng>.<tên cột chuẩn> = "tên cột trong tệp" (ví dụ Excel).',

@@ -1,8 +1,10 @@
-"""The one list of pages: navigation, the smoke tests and (later) presentation mode loop over it."""
+"""The one list of pages: navigation, the smoke tests and presentation mode loop over it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from dashboard.config import PROJECT_ROOT
 
@@ -15,6 +17,11 @@ class PageSpec:
     title_key: str  # i18n key of the title
     icon: str  # Material icon shown in the menu
     url_path: str  # ASCII slug in the address bar
+
+    @property
+    def name(self) -> str:
+        """Short name used in settings (the agenda): the file's stem, e.g. "overview"."""
+        return Path(self.file).stem
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -29,3 +36,20 @@ PAGES: tuple[PageSpec, ...] = (
 def page_path(spec: PageSpec) -> str:
     """Absolute path of the page's script."""
     return str(PROJECT_ROOT / spec.file)
+
+
+def agenda(names: Sequence[str]) -> list[PageSpec]:
+    """The pages named in the ``agenda`` setting, in that order; unknown names are skipped.
+
+    Skipping (rather than failing) keeps a meeting screen up when a province's settings file
+    names a page this version does not have; the settings test checks the default.
+    """
+    by_name = {spec.name: spec for spec in PAGES}
+    return [by_name[n] for n in names if n in by_name]
+
+
+def by_url_path(url_path: str) -> PageSpec | None:
+    """The page served at ``url_path`` ("" is the default page)."""
+    if not url_path:
+        return PAGES[0]
+    return next((spec for spec in PAGES if spec.url_path == url_path), None)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, fmt, report
+from dashboard import charts, fmt, headlines, report
 from dashboard.i18n import t
-from dashboard.ui import cards, shell
+from dashboard.ui import cards, present, shell
 
 ctx = shell.context()
 shell.header(ctx, t("page.models"))
@@ -14,21 +14,8 @@ if models.frame.empty:
     shell.no_data()
     st.stop()
 
-levels = models.by_level.set_index("level")["count"]
-new_help = t("models.new_help", period=fmt.period(ctx.sel.period)) if ctx.sel.period else None
-cards.kpi_row(
-    [
-        {"label": t("models.total"), "value": fmt.num(len(models.frame))},
-        *({"label": t("models.level", level=lvl.lower()), "value": fmt.num(n)} for lvl, n in levels.items()),
-        {"label": t("models.new"), "value": fmt.num(len(models.new)), "help": new_help},
-        {"label": t("models.exemplary"), "value": fmt.num(len(models.exemplary))},
-        {
-            "label": t("models.weak"),
-            "value": fmt.num(len(models.weak)),
-            "help": ", ".join(ctx.cfg.model_statuses_weak),
-        },
-    ]
-)
+period = fmt.period(ctx.sel.period) if ctx.sel.period else None
+cards.kpi_row(headlines.models_cards(ctx.cfg, models, period))
 
 left, mid, right = st.columns(3)
 for column, frame, key, title in (
@@ -38,20 +25,25 @@ for column, frame, key, title in (
 ):
     with column:
         st.subheader(title)
-        st.altair_chart(charts.ranked_bars(frame, key, title=t("chart.models")), width="stretch")
+        st.altair_chart(
+            charts.ranked_bars(frame, key, title=t("chart.models"), height=present.chart_height()),
+            width="stretch",
+        )
 
-st.subheader(t("models.table"))
-query = st.text_input(t("models.search"), key="models_search", placeholder=t("models.search_hint"))
-table = report.models_table(ctx.scope, query)
-if table.empty:
-    shell.no_data()
-else:
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("col.launch"): st.column_config.DateColumn(format="DD/MM/YYYY"),
-            t("col.exemplary"): st.column_config.CheckboxColumn(),
-        },
-    )
+# The searchable table is for looking things up at a desk, not for the projected agenda.
+if not present.active():
+    st.subheader(t("models.table"))
+    query = st.text_input(t("models.search"), key="models_search", placeholder=t("models.search_hint"))
+    table = report.models_table(ctx.scope, query)
+    if table.empty:
+        shell.no_data()
+    else:
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                t("col.launch"): st.column_config.DateColumn(format="DD/MM/YYYY"),
+                t("col.exemplary"): st.column_config.CheckboxColumn(),
+            },
+        )

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, fmt, report
+from dashboard import charts, fmt, headlines, report
 from dashboard.i18n import t
-from dashboard.ui import cards, shell
+from dashboard.ui import cards, present, shell
 
 ctx = shell.context()
 shell.header(ctx, t("page.tipoffs"))
@@ -14,75 +14,50 @@ if tips is None:
     shell.no_data()
     st.stop()
 
+compact = present.active()
+height = present.chart_height()
 overdue = report.overdue(ctx.scope)
 st.subheader(t("tipoffs.heading", period=fmt.period(tips.period)))
-cards.kpi_row(
-    [
-        {
-            "label": t("tipoffs.received"),
-            "value": fmt.num(tips.current.received),
-            "change": tips.received,
-            "good": "neutral",
-            "help": t(
-                "overview.compared_with",
-                start=fmt.date(tips.comparison.start),
-                end=fmt.date(tips.comparison.end),
-            ),
-        },
-        {"label": t("tipoffs.handled"), "value": fmt.num(tips.current.handled)},
-        {
-            "label": t("tipoffs.handled_share"),
-            "value": fmt.pct(tips.current.handled_share),
-            "change": tips.handled_share,
-            "share": True,
-        },
-        {
-            "label": t("tipoffs.overdue_now", days=ctx.cfg.tipoff_deadline_days),
-            "value": fmt.num(len(overdue)),
-            "help": t("tipoffs.overdue_help", date=fmt.date(ctx.scope.as_of)),
-        },
-    ]
-)
+cards.kpi_row(headlines.tipoff_cards(ctx.cfg, tips, len(overdue), fmt.date(ctx.scope.as_of)))
 
-st.subheader(t("overview.trend"))
-if tips.current.received + tips.previous.received == 0:
-    shell.no_data()
-else:
-    st.altair_chart(
-        charts.trend_lines(report.trend(ctx.scope, tips), report.trend_labels(tips)), width="stretch"
-    )
+# Presenting: two rows of three (trend, kind, area / category, top communes, overdue) fit one screen;
+# at a desk: the trend full width, then the four breakdowns two by two, then the overdue list.
+grid = [*st.columns(3), *st.columns(3)] if compact else None
+with grid[0] if grid else st.container():
+    st.subheader(t("overview.trend"))
+    if tips.current.received + tips.previous.received == 0:
+        shell.no_data()
+    else:
+        st.altair_chart(
+            charts.trend_lines(
+                report.trend(ctx.scope, tips), report.trend_labels(tips), height=height or 320
+            ),
+            width="stretch",
+        )
 
 if tips.current.received == 0:
     shell.no_data()
 else:
     breakdown = report.tipoff_breakdown(ctx.scope, tips)
-    left, right = st.columns(2)
-    with left:
-        st.subheader(t("tipoffs.by_kind"))
-        st.altair_chart(
-            charts.ranked_bars(breakdown.by_kind, "kind", title=t("chart.tipoffs")), width="stretch"
-        )
-        st.subheader(t("tipoffs.by_area"))
-        st.altair_chart(
-            charts.ranked_bars(breakdown.by_area, "area", title=t("chart.tipoffs")), width="stretch"
-        )
-    with right:
-        st.subheader(t("tipoffs.by_category"))
-        st.altair_chart(
-            charts.ranked_bars(breakdown.by_category, "category", title=t("chart.tipoffs")), width="stretch"
-        )
-        st.subheader(t("tipoffs.top_communes"))
-        st.altair_chart(
-            charts.ranked_bars(breakdown.top_communes, "area", title=t("chart.tipoffs")), width="stretch"
-        )
+    left, right = (None, None) if grid else st.columns(2)
+    for slot, frame, key, title in (
+        (grid[1] if grid else left, breakdown.by_kind, "kind", t("tipoffs.by_kind")),
+        (grid[3] if grid else right, breakdown.by_category, "category", t("tipoffs.by_category")),
+        (grid[2] if grid else left, breakdown.by_area, "area", t("tipoffs.by_area")),
+        (grid[4] if grid else right, breakdown.top_communes, "area", t("tipoffs.top_communes")),
+    ):
+        with slot:
+            st.subheader(title)
+            st.altair_chart(
+                charts.ranked_bars(frame, key, title=t("chart.tipoffs"), height=height), width="stretch"
+            )
 
-st.subheader(t("tipoffs.overdue_list", days=ctx.cfg.tipoff_deadline_days, date=fmt.date(ctx.scope.as_of)))
-if overdue.empty:
-    st.success(t("tipoffs.no_overdue"), icon=":material/check_circle:")
-else:
-    cards.table(
-        overdue,
-        {
+with grid[5] if grid else st.container():
+    st.subheader(t("tipoffs.overdue_list", days=ctx.cfg.tipoff_deadline_days, date=fmt.date(ctx.scope.as_of)))
+    if overdue.empty:
+        st.success(t("tipoffs.no_overdue"), icon=":material/check_circle:")
+    else:
+        columns = {
             "tipoff_id": t("col.tipoff_id"),
             "received_label": t("col.received"),
             "days_label": t("col.days_open"),
@@ -91,5 +66,7 @@ else:
             "kind": t("col.kind"),
             "category": t("col.category"),
             "status": t("col.status"),
-        },
-    )
+        }
+        if compact:  # a third of the screen: when, how long, where
+            columns = {k: columns[k] for k in ("received_label", "days_label", "commune_name")}
+        cards.table(overdue, columns, rows=present.TABLE_ROWS if compact else None)

@@ -1,7 +1,8 @@
 """The sidebar filters, shared by every page and mirrored in the URL.
 
 The widgets are drawn by the entry point before the page runs, so their state survives a
-change of page. The URL (``?district=081,082&year=2025&period=q:2026-3&compare=yoy``) is read
+change of page. The URL (``?district=081,082&year=2025&period=q:2026-3&compare=yoy``, plus
+``present=1`` in presentation mode) is read
 once when a session starts and rewritten after every run, so a link or a reload reopens the
 same view. Options come from the data; a value the data does not have falls back to the default.
 """
@@ -19,6 +20,7 @@ from dashboard.i18n import t
 from dashboard.selection import COMPARES, PERIOD_KINDS, Period, Selection, make_period, parse_period
 
 _INIT = "_filters_from_url"
+K_PRESENT = "present_on"  # presentation mode (dashboard/ui/present.py), kept in the URL as present=1
 K_AREA, K_YEAR, K_KIND, K_PERIOD, K_RANGE, K_COMPARE, K_LANG = (
     "f_area",
     "f_year",
@@ -99,6 +101,8 @@ def _seed_from_url() -> None:
         st.session_state[K_COMPARE] = params["compare"]
     if params.get("lang") in i18n.LANGUAGES:
         st.session_state[K_LANG] = params["lang"]
+    if params.get("present") == "1":
+        st.session_state[K_PRESENT] = True
 
 
 def _keep_valid(key: str, allowed: list, default: object) -> None:
@@ -215,5 +219,7 @@ def write_url(sel: Selection) -> None:
     params["compare"] = sel.compare
     if i18n.get_language() != "vi":
         params["lang"] = i18n.get_language()
+    if st.session_state.get(K_PRESENT):
+        params["present"] = "1"
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)

@@ -17,7 +17,7 @@ from dashboard import fmt, loaders, metrics, report
 from dashboard.config import Config, ConfigError, load_config
 from dashboard.i18n import t
 from dashboard.selection import Selection, clip_to
-from dashboard.ui import filters
+from dashboard.ui import filters, present
 
 _CTX = "_page_context"
 
@@ -25,6 +25,7 @@ _CSS = """
 <style>
 /* Readable from the back of the room: big figures, roomy cards. */
 [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
+[data-testid="stMetricValue"] p { font-size: inherit; font-weight: inherit; }  /* the figure sits in a <p> */
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 [data-testid="stMetricDelta"] { font-size: 1.05rem; }
 .bcd-banner { background: #fff4d6; border: 2px solid #c98a00; color: #5c3d00; padding: .5rem 1rem;
@@ -66,6 +67,8 @@ def start() -> PageContext | None:
         st.error(str(exc))
         return None
     filters.language_picker(cfg.language)
+    present.toggle()
+    present.style()
     data = loaders.load_dataset(cfg)
     opts = filters.options_from(data.frame("communes"), data.frame("ratings"), data.frame("tipoffs"))
     as_of = _as_of_date(data)
@@ -103,7 +106,14 @@ def context() -> PageContext:
 
 
 def header(ctx: PageContext, title: str) -> None:
-    """Page title, sample-data banner, province and area, and the "data as of" stamp."""
+    """Page title, sample-data banner, province and area, and the "data as of" stamp.
+
+    In presentation mode the same facts fit in one line under the title, beside the agenda buttons.
+    """
+    if present.active():
+        sample = t("present.sample") if ctx.data.is_sample else None
+        present.bar(title, info_line(ctx), sample, ctx.cfg.agenda, ctx.cfg.auto_advance_seconds)
+        return
     if ctx.data.is_sample:
         st.html(f'<div class="bcd-banner" role="note">{escape(t("sample.banner"))}</div>')
     st.title(title)
@@ -113,6 +123,18 @@ def header(ctx: PageContext, title: str) -> None:
     stale = [s for s in ctx.data.tables.values() if s.problems]
     warn = f' <span class="bcd-stale">· {escape(t("stamp.problems", n=len(stale)))}</span>' if stale else ""
     st.html(f'<p class="bcd-stamp">{escape(line)}{warn}</p>')
+
+
+def info_line(ctx: PageContext) -> str:
+    """Province · area · tip-off period · rating year · data as of: the context of every figure."""
+    sel = ctx.sel
+    parts = [ctx.province, ctx.area_name]
+    if sel.period is not None:
+        parts.append(fmt.period(sel.period))
+    if sel.year is not None:
+        parts.append(t("present.rating_year", year=sel.year))
+    parts.append(t("asof", when=fmt.moment(ctx.data.as_of)))
+    return " · ".join(p for p in parts if p)
 
 
 def no_data() -> None:
