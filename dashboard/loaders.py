@@ -116,9 +116,17 @@ def clear_cache() -> None:
 
 
 def data_signature(cfg: Config) -> tuple:
-    """(mtime_ns, size) of every file the dashboard may read; cheap enough for a refresh timer."""
+    """(mtime_ns, size) of every file the dashboard may read; cheap enough for a refresh timer.
+
+    The boundaries and the groups file count too, so a new boundary file reaches the screen by itself.
+    """
     names = [f"{name}{suffix}" for name in TABLES for suffix in (".parquet", ".csv")] + [META_FILE]
-    return (str(cfg.data_dir), *(_stat_entry(cfg.data_dir / name) for name in names))
+    others = [p for p in (cfg.boundaries_file, cfg.groups_file) if p is not None]
+    return (
+        str(cfg.data_dir),
+        *(_stat_entry(cfg.data_dir / name) for name in names),
+        *map(_stat_entry, others),
+    )
 
 
 def _stat_entry(path: Path) -> tuple:

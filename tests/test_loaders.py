@@ -423,3 +423,19 @@ def test_demo_data_loads_clean():
     assert [p.describe() for p in dataset.problems] == []
     assert not dataset.frame("communes").empty
     json.dumps(dict(dataset.meta))  # plain JSON values only
+
+
+def test_signature_follows_the_boundaries_and_groups_files(tmp_path):
+    (tmp_path / "geo.geojson").write_text("{}", encoding="utf-8")
+    (tmp_path / "groups.csv").write_text("commune_code,group_code,group_name\n", encoding="utf-8")
+    cfg = config_from_mapping(
+        {"data_dir": "data", "boundaries_file": "geo.geojson", "groups_file": "groups.csv"}, base_dir=tmp_path
+    )
+    before = loaders.data_signature(cfg)
+    (tmp_path / "groups.csv").write_text(
+        "commune_code,group_code,group_name\n02701,1,Cụm 1\n", encoding="utf-8"
+    )
+    after_groups = loaders.data_signature(cfg)
+    assert after_groups != before
+    (tmp_path / "geo.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    assert loaders.data_signature(cfg) != after_groups
