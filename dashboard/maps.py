@@ -209,8 +209,23 @@ def _feature_collection(frame: gpd.GeoDataFrame, rows: list[tuple[str, str, str,
     return {"type": "FeatureCollection", "features": features}
 
 
-def _outline_collection(districts: gpd.GeoDataFrame) -> dict:
-    geoms = shapely.transform(districts.geometry.to_numpy(), lambda xy: np.round(xy, COORD_DECIMALS))
+def _outline_collection(
+    districts: gpd.GeoDataFrame, focus: tuple[float, float, float, float] | None = None
+) -> dict:
+    """District outlines as lines; with a ``focus``, only the lines in and around it.
+
+    A map of one district used to carry every district's full outline (most of its payload and of
+    its server time) for lines far off screen. The lines are clipped, not the polygons, so the cut
+    draws no edge of its own.
+    """
+    geoms = districts.geometry.to_numpy()
+    if focus is not None:
+        minx, miny, maxx, maxy = focus
+        # A whole view's width and height around the focus: what the fitted view and a little
+        # panning show, whatever the screen's aspect.
+        dx, dy = maxx - minx, maxy - miny
+        geoms = shapely.clip_by_rect(shapely.boundary(geoms), minx - dx, miny - dy, maxx + dx, maxy + dy)
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
     return {
         "type": "FeatureCollection",
         "features": [
@@ -354,7 +369,7 @@ def build_map(
         # hovered commune, and clicks fall through to the commune underneath.
         folium.map.CustomPane(DISTRICT_PANE, z_index=450, pointer_events=False).add_to(m)
         folium.GeoJson(
-            _outline_collection(districts.to_crs("EPSG:4326") if districts.crs else districts),
+            _outline_collection(districts.to_crs("EPSG:4326") if districts.crs else districts, focus),
             name="districts",
             style_function=lambda _f: {"color": DISTRICT_COLOUR, "weight": 3, "fill": False, "opacity": 0.9},
             interactive=False,

@@ -309,3 +309,17 @@ def test_map_options_for_a_meeting_room() -> None:
     fit = next(c for c in m._children.values() if isinstance(c, folium.FitBounds))
     assert fit.options["animate"] is False  # no zoom animation on load
     assert fit.options["paddingBottomRight"][0] == maps.LEGEND_ROOM  # the legend does not cover communes
+
+
+def test_a_focused_map_carries_only_the_outlines_around_the_focus() -> None:
+    focus = (106.085, 20.42, 106.095, 20.43)  # by the second district's east edge, far from the first
+    m = build("rating", focus=focus)
+    outline = layers(m, folium.GeoJson)[1]
+    features = outline.data["features"]
+    assert len(features) == 1  # the first district's outline is off screen: not sent
+    geometry = features[0]["geometry"]
+    assert geometry["type"] in ("LineString", "MultiLineString")  # lines: the cut draws no edge
+    lines = geometry["coordinates"] if geometry["type"] == "MultiLineString" else [geometry["coordinates"]]
+    xs = [x for line in lines for x, _ in line]
+    assert min(xs) >= 106.075 - 1e-9 and max(xs) <= 106.105 + 1e-9
+    assert len(layers(build("rating"), folium.GeoJson)[1].data["features"]) == 2  # whole area: all
