@@ -256,13 +256,10 @@ TEXT.update(
         "present.sample": ("DỮ LIỆU MẪU", "SAMPLE DATA"),
         "present.rating_year": ("Xếp loại năm {year}", "Ratings {year}"),
         "present.more_rows": ("… và {n} dòng khác", "… and {n} more rows"),
-        "pack.button": ("Tài liệu họp (PDF)", "Meeting pack (PDF)"),
-        "pack.make": ("Tạo tài liệu họp", "Make the meeting pack"),
-        "pack.making": ("Đang tạo tài liệu họp…", "Making the meeting pack…"),
+        "pack.title": ("Tài liệu họp", "Meeting pack"),
         "pack.download": ("Tải tài liệu họp (PDF)", "Download the meeting pack (PDF)"),
         "pack.excel": ("Tải bảng số liệu (Excel)", "Download the tables (Excel)"),
         "pack.date": ("Ngày {date}", "Date {date}"),
-        "pack.filters": ("Bộ lọc", "Filters"),
         "pack.area": ("Địa bàn", "Area"),
         "pack.period": ("Kỳ tin báo", "Tip-off period"),
         "pack.comparison": ("So sánh với", "Compared with"),
@@ -270,9 +267,5 @@ TEXT.update(
         "pack.asof": ("Số liệu tính đến", "Data as of"),
         "pack.page": ("Trang {n}/{total}", "Page {n}/{total}"),
         "pack.more_rows": ("… và {n} dòng khác (xem tệp Excel)", "… and {n} more rows (see the Excel file)"),
-        "pack.map_caption": (
-            "Tô màu theo xếp loại phong trào năm {year}",
-            "Coloured by movement rating, {year}",
-        ),
     }
 )

@@ -13,7 +13,7 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, loaders, metrics, report
+from dashboard import boundaries, fmt, i18n, loaders, metrics, pack, report
 from dashboard.config import Config, ConfigError, load_config
 from dashboard.i18n import t
 from dashboard.selection import Selection, clip_to
@@ -81,8 +81,47 @@ def start() -> PageContext | None:
     frames = {name: data.frame(name) for name in ("ratings", "models", "tipoffs")}
     ctx = PageContext(cfg, data, sel, scope, area, report.make_scope(cfg, sel, frames, scope, as_of))
     st.session_state[_CTX] = ctx
+    _pack_downloads(ctx)
     _refresh_timer(cfg, data.signature)
     return ctx
+
+
+def _pack_downloads(ctx: PageContext) -> None:
+    """The meeting pack (PDF) and its tables (Excel), made only when the button is pressed.
+
+    Deferred (a callable): making the pack takes seconds, which no page view should pay.
+    The language of this rerun is passed on, since the callable runs outside the script thread.
+    """
+    language = i18n.get_language()
+
+    def inputs() -> pack.PackInput:
+        bounds = boundaries.load_boundaries(ctx.cfg, ctx.data.frame("communes"))
+        return pack.PackInput(
+            ctx.scope, ctx.province, ctx.area_name, ctx.data.as_of, ctx.data.is_sample, bounds.communes,
+            bounds.districts,
+        )  # fmt: skip
+
+    stamp = ctx.scope.as_of.strftime("%Y%m%d")
+    side = st.sidebar
+    side.subheader(t("pack.title"))
+    side.download_button(
+        t("pack.download"),
+        data=lambda: pack.build_pdf(inputs(), language),
+        file_name=f"tai-lieu-hop-{stamp}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        key="pack_pdf",
+    )
+    side.download_button(
+        t("pack.excel"),
+        data=lambda: pack.build_excel(inputs(), language),
+        file_name=f"bang-so-lieu-{stamp}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        on_click="ignore",
+        key="pack_xlsx",
+    )
 
 
 def _as_of_date(data: loaders.Dataset) -> dt.date:
