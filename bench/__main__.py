@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -22,7 +21,6 @@ import pandas as pd
 from bench import scales
 from dashboard.config import PROJECT_ROOT
 
-HERE = Path(__file__).resolve().parent
 TIPOFF_ROWS = (10_000, 100_000, 1_000_000)
 # Targets from issue 7, per kind of scale: (map drawn ratio, district rerun s, payload KB).
 TARGETS = {"province": (0.8, 0.150, 300), "country": (0.35, 1.5, None)}
@@ -132,9 +130,7 @@ def browser_rows(scale: str, inp: Inputs, timeout: float) -> list[Row]:
     """Both apps served and opened in Chromium: map drawn cold and warm, district change, bytes, RSS."""
     from bench import browser
 
-    naive_script = HERE / "out" / "naive_app.py"  # Streamlit serves static/ next to the script
-    naive_script.parent.mkdir(exist_ok=True)
-    shutil.copy(HERE / "naive_app.py", naive_script)
+    naive_script = scales.naive_app()
     env_naive = {"BENCH_GEO": str(inp.geo), "BENCH_DATA": str(inp.data), "PYTHONPATH": str(PROJECT_ROOT)}
     with browser.serve(PROJECT_ROOT / "app.py", PROJECT_ROOT, {"DASHBOARD_CONFIG": str(inp.settings)}) as s:
         ours = browser.measure(s, "ban-do", inp.communes, inp.district, inp.district_communes, timeout)

@@ -204,3 +204,11 @@ def tipoff_data(n: int, fmt: str, out: Path = OUT) -> Path:
         rows.to_csv(folder / "tipoffs.csv", index=False)
     done.touch()
     return folder
+
+
+def naive_app() -> Path:
+    """The naive app, copied under bench/out/: it puts Leaflet in static/ next to itself, never in bench/."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    target = OUT / "naive_app.py"
+    shutil.copy(Path(__file__).with_name("naive_app.py"), target)
+    return target

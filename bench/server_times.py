@@ -11,10 +11,10 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from bench import scales
 from dashboard.config import PROJECT_ROOT
 
 WARM_RUNS = 3
@@ -102,7 +102,7 @@ def naive_times(geo: str, data: str) -> dict[str, float | str]:
     """The baseline app: cold, warm, and a district change."""
     os.environ["BENCH_GEO"], os.environ["BENCH_DATA"] = geo, data
     try:
-        at = AppTest.from_file(str(Path(__file__).with_name("naive_app.py")), default_timeout=600)
+        at = AppTest.from_file(str(scales.naive_app()), default_timeout=600)
         row: dict[str, float | str] = {"cold": _timed(at), "warm": _warm(at), "payload_kb": METER.last / 1000}
         widget = at.sidebar.multiselect[0]
         widget.set_value([widget.options[0]])
