@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import assets, boundaries, maps, report
 from dashboard.i18n import get_language, t
-from dashboard.ui import mapview, profile, shell
+from dashboard.ui import mapview, present, profile, shell
 
 MODES = ("rating", "standard", "tipoffs", "models")
 
@@ -58,7 +58,7 @@ def build() -> folium.Map:
 
 map_col, profile_col = st.columns([3, 2])
 with map_col:
-    clicked = mapview.show_map(build, signature=signature, key="commune_map", height=680)
+    clicked = mapview.show_map(build, signature=signature, key="commune_map", height=present.map_height(680))
     profile.remember_click(clicked)
     st.caption(t("mappage.click_hint"))
 with profile_col:

@@ -21,7 +21,7 @@ _CURRENT = "_present_page"  # url_path of the page this rerun runs
 W_PRESENT = "w_present"  # the sidebar switch
 KEY_PREV, KEY_NEXT, KEY_EXIT = "present_prev", "present_next", "present_exit"
 SCREEN_HEIGHT = 1080  # the projector the compact layouts are measured against
-MAP_HEIGHT = 800  # map height that leaves room for the bar and the colour switch on 1080 px
+MAP_HEIGHT = 780  # map height that leaves room for the bar and the colour switch on 1080 px
 CHART_HEIGHT = 300  # chart height in the compact layouts (two rows of charts fit)
 TABLE_ROWS = 5  # rows of a table in the compact layouts (the rest is counted below it)
 
