@@ -5,7 +5,10 @@ Uses the served app of tests/test_browser.py (its fixtures), on a copy of the de
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from pypdf import PdfReader
 
 from dashboard.config import Config
 from dashboard.registry import PAGES, agenda
@@ -100,5 +103,29 @@ def test_keys_walk_the_agenda_in_order_and_keep_the_filters(server, browser, wor
     w.page.wait_for_load_state("networkidle")
     assert "present=1" not in w.page.url
     assert h1.inner_text() == TITLES["tipoffs"]
+    w.assert_clean()
+    w.page.close()
+
+
+def test_the_pack_downloads_from_the_sidebar(server, browser):  # noqa: F811
+    w = Watched(browser)
+    w.open(f"{server}/?district=081")
+    w.page.wait_for_load_state("networkidle")
+    button = w.page.get_by_role("button", name="Tải tài liệu họp (PDF)")
+    started = time.perf_counter()
+    with w.page.expect_download(timeout=60_000) as info:
+        button.click()
+    path = info.value.path()
+    seconds = time.perf_counter() - started
+    reader = PdfReader(str(path))
+    assert len(reader.pages) == 1 + len(AGENDA)
+    assert "Thành phố An Hòa" in reader.pages[0].extract_text()
+    assert seconds < 30, seconds
+    w.shot("pack-sidebar")
+    # The shared style sheet applies at a desk too: the sample banner keeps its yellow box.
+    banner = w.page.locator(".bcd-banner").first
+    assert banner.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 244, 214)"
+    kpis = w.page.evaluate(_FONT_SIZES, '[data-testid="stMetricValue"] p')
+    assert kpis and min(kpis) >= 32, kpis
     w.assert_clean()
     w.page.close()

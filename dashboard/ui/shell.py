@@ -25,7 +25,7 @@ _CSS = """
 <style>
 /* Readable from the back of the room: big figures, roomy cards. */
 [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
-[data-testid="stMetricValue"] p { font-size: inherit; font-weight: inherit; }  /* the figure sits in a <p> */
+[data-testid="stMetricValue"] p { font-size: inherit; font-weight: inherit; }  /* value in a paragraph */
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 [data-testid="stMetricDelta"] { font-size: 1.05rem; }
 .bcd-banner { background: #fff4d6; border: 2px solid #c98a00; color: #5c3d00; padding: .5rem 1rem;
