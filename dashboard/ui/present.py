@@ -107,8 +107,8 @@ def chart_height(default: int | None = None, presenting: int = CHART_HEIGHT) -> 
 def toggle() -> None:
     """The sidebar switch (``?present=1`` sets it when a session starts).
 
-    The mode lives in a plain session key, and the switch mirrors it: a widget's own state is
-    dropped when st.switch_page moves to the next agenda page, a plain key is not.
+    The mode lives in a plain session key that the URL, the switch and the exit button all set;
+    the switch only mirrors it, so no widget-state rule can turn the mode off behind our back.
     """
     st.session_state[W_PRESENT] = active()
     st.sidebar.toggle(t("present.toggle"), key=W_PRESENT, help=t("present.keys_help"), on_change=_from_switch)
