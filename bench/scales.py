@@ -39,14 +39,19 @@ class Scale:
     communes: int  # 0: the bundled demo province as it is
     vertices: int = 300
     km2_per_commune: float = KM2_PER_COMMUNE
+    # The dashboard's simplify_tolerance setting for this scale (None: the default, ~50 m). A whole
+    # country is shown at ~1 km per pixel, where ~200 m of detail cannot be seen.
+    simplify_tolerance: float | None = None
 
 
 SCALES: dict[str, Scale] = {
     "demo": Scale("demo", 0),
     "province": Scale("province", 250),
     # The country keeps its area when communes merge: post-2025 communes are about 3× larger.
-    "country3321": Scale("country3321", 3_321, km2_per_commune=KM2_PER_COMMUNE * 10_600 / 3_321),
-    "country10600": Scale("country10600", 10_600),
+    "country3321": Scale(
+        "country3321", 3_321, km2_per_commune=KM2_PER_COMMUNE * 10_600 / 3_321, simplify_tolerance=0.002
+    ),
+    "country10600": Scale("country10600", 10_600, simplify_tolerance=0.002),
 }
 
 
@@ -159,7 +164,11 @@ def settings_for(scale: Scale, out: Path = OUT) -> Path:
         return settings
     folder = out / scale.name
     settings = folder / "settings.toml"
+    lines = 'data_dir = "data"\nboundaries_file = "geo/communes.parquet"\n'
+    if scale.simplify_tolerance is not None:
+        lines += f"simplify_tolerance = {scale.simplify_tolerance}\n"
     if settings.exists():
+        settings.write_text(lines, encoding="utf-8")  # the settings may change; the data stays
         return settings
     if folder.exists():
         shutil.rmtree(folder)
@@ -172,7 +181,7 @@ def settings_for(scale: Scale, out: Path = OUT) -> Path:
     (folder / "data" / "dataset.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     boundaries(scale).to_parquet(folder / "geo" / "communes.parquet")
     # Written last: its presence means the folder is complete.
-    settings.write_text('data_dir = "data"\nboundaries_file = "geo/communes.parquet"\n', encoding="utf-8")
+    settings.write_text(lines, encoding="utf-8")
     return settings
 
 
