@@ -259,6 +259,7 @@ TEXT.update(
         "pack.title": ("Tài liệu họp", "Meeting pack"),
         "pack.download": ("Tải tài liệu họp (PDF)", "Download the meeting pack (PDF)"),
         "pack.excel": ("Tải bảng số liệu (Excel)", "Download the tables (Excel)"),
+        "pack.pptx": ("Tải bản trình chiếu (PowerPoint)", "Download the slides (PowerPoint)"),
         "pack.date": ("Ngày {date}", "Date {date}"),
         "pack.area": ("Địa bàn", "Area"),
         "pack.period": ("Kỳ tin báo", "Tip-off period"),

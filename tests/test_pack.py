@@ -114,3 +114,20 @@ def test_the_excel_file_has_a_sheet_per_item_and_no_formula(inputs):
 )
 def test_text_excel_would_read_as_a_formula_is_quoted(text, risky):
     assert is_risky(text) is risky
+
+
+def test_the_powerpoint_deck_has_the_same_pages_and_figures(inputs, screen):
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(pack.build_pptx(inputs)))
+    assert len(deck.slides) == 1 + len(agenda(inputs.scope.cfg.agenda))
+    texts = [
+        " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        for slide in deck.slides
+    ]
+    assert inputs.scope.cfg.meeting_title in texts[0]
+    overview = " ".join(texts[1].split())
+    for m in screen.metric:
+        assert m.label in overview and m.value in overview, (m.label, m.value)
+    pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
+    assert pictures, "charts and the map are pictures"

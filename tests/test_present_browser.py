@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from pptx import Presentation
 from pypdf import PdfReader
 
 from dashboard.config import Config
@@ -121,6 +122,9 @@ def test_the_pack_downloads_from_the_sidebar(server, browser):  # noqa: F811
     assert len(reader.pages) == 1 + len(AGENDA)
     assert "Thành phố An Hòa" in reader.pages[0].extract_text()
     assert seconds < 30, seconds
+    with w.page.expect_download(timeout=60_000) as info:
+        w.page.get_by_role("button", name="Tải bản trình chiếu (PowerPoint)").click()
+    assert len(Presentation(str(info.value.path())).slides) == 1 + len(AGENDA)
     w.shot("pack-sidebar")
     # The shared style sheet applies at a desk too: the sample banner keeps its yellow box.
     banner = w.page.locator(".bcd-banner").first

@@ -172,3 +172,15 @@ def filter_lines(inp: PackInput) -> list[tuple[str, str]]:
         lines.append((t("pack.year"), str(sel.year)))
     lines.append((t("pack.asof"), fmt.moment(inp.as_of)))
     return lines
+
+
+def info_line(inp: PackInput) -> str:
+    """The line under each page title, as the presentation bar writes it."""
+    sel = inp.scope.sel
+    parts = [inp.province, inp.area_name]
+    if sel.period is not None:
+        parts.append(fmt.period(sel.period))
+    if sel.year is not None:
+        parts.append(t("present.rating_year", year=sel.year))
+    parts.append(t("asof", when=fmt.moment(inp.as_of)))
+    return " · ".join(p for p in parts if p)

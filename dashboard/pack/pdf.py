@@ -20,7 +20,7 @@ from dashboard import fmt, i18n
 from dashboard.headlines import Card
 from dashboard.i18n import t
 from dashboard.pack import images
-from dashboard.pack.content import TOP_ROWS, PackInput, Slide, filter_lines, slides
+from dashboard.pack.content import TOP_ROWS, PackInput, Slide, filter_lines, info_line, slides
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -54,22 +54,10 @@ def _build(inp: PackInput, language: str, today: dt.date) -> bytes:
     i18n.set_language(language)
     pdf = _Pack(" · ".join(p for p in (inp.province, inp.area_name) if p))
     _cover(pdf, inp, today)
-    line = _info_line(inp)
+    line = info_line(inp)
     for slide in slides(inp):
         _slide(pdf, inp, slide, line)
     return bytes(pdf.output())
-
-
-def _info_line(inp: PackInput) -> str:
-    """The line under each title, as the presentation bar writes it."""
-    sel = inp.scope.sel
-    parts = [inp.province, inp.area_name]
-    if sel.period is not None:
-        parts.append(fmt.period(sel.period))
-    if sel.year is not None:
-        parts.append(t("present.rating_year", year=sel.year))
-    parts.append(t("asof", when=fmt.moment(inp.as_of)))
-    return " · ".join(p for p in parts if p)
 
 
 def _cover(pdf: _Pack, inp: PackInput, today: dt.date) -> None:

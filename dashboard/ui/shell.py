@@ -87,7 +87,7 @@ def start() -> PageContext | None:
 
 
 def _pack_downloads(ctx: PageContext) -> None:
-    """The meeting pack (PDF) and its tables (Excel), made only when the button is pressed.
+    """The meeting pack (PDF, PowerPoint) and its tables (Excel), made only when a button is pressed.
 
     Deferred (a callable): making the pack takes seconds, which no page view should pay.
     The language of this rerun is passed on, since the callable runs outside the script thread.
@@ -112,6 +112,15 @@ def _pack_downloads(ctx: PageContext) -> None:
         icon=":material/picture_as_pdf:",
         on_click="ignore",
         key="pack_pdf",
+    )
+    side.download_button(
+        t("pack.pptx"),
+        data=lambda: pack.build_pptx(inputs(), language),
+        file_name=f"trinh-chieu-{stamp}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        icon=":material/slideshow:",
+        on_click="ignore",
+        key="pack_pptx",
     )
     side.download_button(
         t("pack.excel"),
