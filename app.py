@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import assets
 from dashboard.i18n import t
-from dashboard.registry import PAGES, page_path
+from dashboard.registry import page_path, visible
 from dashboard.ui import icon, present, shell
 
 
@@ -17,13 +17,16 @@ def run() -> None:
     """Build the navigation from the page registry and run the chosen page."""
     st.set_page_config(page_title="BCĐ — ANTQ", page_icon=icon.favicon(), layout="wide")
     assets.ensure_leaflet()
-    if shell.start() is None:
+    ctx = shell.start()
+    if ctx is None:  # the login form or a settings error is on screen: no page may run
+        closed = st.Page(shell.closed, title=t("login.title"), url_path="dang-nhap")
+        st.navigation([closed], position="hidden")
         return
     pages = [
         st.Page(
             page_path(spec), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=i == 0
         )
-        for i, spec in enumerate(PAGES)
+        for i, spec in enumerate(visible(ctx.user.sees_files))
     ]
     page = st.navigation(pages, position="top")
     present.set_current(page.url_path)  # the agenda buttons need to know where they are

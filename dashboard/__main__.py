@@ -1,5 +1,8 @@
 """Command line: ``python -m dashboard check`` — does the boundary file fit the commune registry?
 
+``python -m dashboard hash-password`` asks for a password twice and prints the line to paste as
+``password_hash`` in the users file (dashboard/auth.py).
+
 The secretariat runs it before a meeting, with the same ``DASHBOARD_CONFIG`` and the same loaders
 as the dashboard, and reads the answer in Vietnamese. Exit codes: 0 = every registry unit has
 exactly one boundary; 1 = some units are missing or ambiguous; 2 = the settings, the registry or
@@ -9,13 +12,15 @@ the boundary file cannot be read at all.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Callable
 
-from dashboard import boundaries, loaders
+from dashboard import auth, boundaries, loaders
 from dashboard.config import ConfigError, load_config
 
 EXIT_OK, EXIT_MISMATCH, EXIT_UNUSABLE = 0, 1, 2
+MIN_PASSWORD = 10
 
 
 def check(out: Callable[[str], None] = print) -> int:
@@ -65,10 +70,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="so khớp ranh giới với danh mục xã; mã thoát 0 = khớp đủ")
-    parser.parse_args(argv)
+    sub.add_parser("hash-password", help="băm một mật khẩu để ghi vào tệp người dùng (password_hash)")
+    args = parser.parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):  # Vietnamese must print even on a console set to ASCII
         sys.stdout.reconfigure(errors="replace")
+    if args.command == "hash-password":
+        return hash_password()
     return check()
+
+
+def hash_password(out: Callable[[str], None] = print) -> int:
+    """Ask for a password twice (not echoed) and print its hash; exit 1 when they differ or it is short."""
+    first = getpass.getpass("Mật khẩu mới: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        out("Hai lần nhập không giống nhau; chưa tạo mật khẩu.")
+        return 1
+    if len(first) < MIN_PASSWORD:
+        out(f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự.")
+        return 1
+    out("Dán dòng sau vào tệp người dùng, trong bảng [users.<tên đăng nhập>]:")
+    out(f'password_hash = "{auth.hash_password(first)}"')
+    return EXIT_OK
 
 
 if __name__ == "__main__":

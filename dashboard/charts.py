@@ -60,8 +60,10 @@ def _style(chart: alt.Chart | alt.LayerChart, height: int | alt.Step) -> alt.Cha
 
 
 def _with_labels(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+    """A printed ``label`` per row, unless the frame brings its own (masked counts read "< 5")."""
     out = frame.copy()
-    out["label"] = out[value].map(fmt.num)
+    if "label" not in out:
+        out["label"] = out[value].map(fmt.num)
     return out
 
 
@@ -115,9 +117,8 @@ def trend_lines(trend: pd.DataFrame, labels: Mapping[str, str], height: int = 32
 
     ``trend`` comes from metrics.trend_with_comparison; ``labels`` names the two series.
     """
-    data = trend.copy()
+    data = _with_labels(trend, "count")
     data["month_label"] = data["month"].map(fmt.month)
-    data["label"] = data["count"].map(fmt.num)
     data["series_label"] = data["series"].map(labels)
     current = data[data["series"] == "current"]
     # The axis names months only ("T8"): the legend already says which year each line is.
@@ -152,9 +153,8 @@ def trend_lines(trend: pd.DataFrame, labels: Mapping[str, str], height: int = 32
 
 def monthly_bars(frame: pd.DataFrame, height: int = 220) -> alt.Chart:
     """Tip-offs per month as columns (used in a commune's profile)."""
-    data = frame.copy()
+    data = _with_labels(frame, "count")
     data["month_label"] = data["month"].map(fmt.month)
-    data["label"] = data["count"].map(fmt.num)
     chart = (
         alt.Chart(data)
         .mark_bar(color=ACCENT)

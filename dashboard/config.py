@@ -171,6 +171,19 @@ class Config:
         "Giao ban Ban Chỉ đạo phong trào Toàn dân bảo vệ an ninh Tổ quốc",
         "Tên cuộc họp in trên trang bìa của tài liệu họp (PDF).",
     )
+    users_file: Path | None = _setting(
+        None,
+        "Tệp TOML người dùng (tên, vai trò, huyện, mật khẩu đã băm); trống = không cần đăng nhập "
+        "(chỉ nên dùng với dữ liệu mẫu).",
+    )
+    session_timeout_minutes: int = _setting(
+        30, "Phiên đăng nhập hết hạn sau bấy nhiêu phút không thao tác; phải đăng nhập lại."
+    )
+    mask_below: int = _setting(
+        0,
+        "Số tin báo từ 1 đến mức này trừ 1 ở một xã hay một ô được hiện “< mức” trên màn hình và "
+        "trong tài liệu xuất, để không lộ người tố giác; 0 = không che.",
+    )
     columns: dict[str, dict[str, str]] = _setting(
         {},
         'Đổi tên cột: columns.<bảng>.<tên cột chuẩn> = "tên cột trong tệp" (ví dụ Excel).',
@@ -181,7 +194,7 @@ class Config:
         return [f.name for f in fields(self)]
 
 
-_PATH_SETTINGS = {"data_dir", "boundaries_file", "groups_file"}
+_PATH_SETTINGS = {"data_dir", "boundaries_file", "groups_file", "users_file"}
 
 
 class ConfigError(ValueError):
@@ -202,7 +215,7 @@ def config_from_mapping(values: dict[str, Any], base_dir: Path | None = None) ->
         raise ConfigError(f"Thiết lập không có trong danh sách: {', '.join(unknown)}")
     changes: dict[str, Any] = {}
     for name, value in values.items():
-        if name == "groups_file" and value == "":  # an empty path means "no groups file"
+        if name in ("groups_file", "users_file") and value == "":  # an empty path means "none"
             value = None
         elif name in _PATH_SETTINGS:
             path = Path(value)

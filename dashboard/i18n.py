@@ -270,3 +270,46 @@ TEXT.update(
         "pack.more_rows": ("… và {n} dòng khác (xem tệp Excel)", "… and {n} more rows (see the Excel file)"),
     }
 )
+
+# Login and roles (dashboard/ui/login.py, dashboard/access.py).
+TEXT.update(
+    {
+        "login.title": ("Đăng nhập", "Log in"),
+        "login.intro": (
+            "Số liệu về tin báo, tố giác tội phạm là thông tin cần bảo vệ; hãy đăng nhập để xem.",
+            "Crime tip-off figures are protected information; please log in to see them.",
+        ),
+        "login.username": ("Tên đăng nhập", "User name"),
+        "login.password": ("Mật khẩu", "Password"),
+        "login.submit": ("Đăng nhập", "Log in"),
+        "login.failed": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
+        "login.locked": (
+            "Đã nhập sai quá nhiều lần; hãy thử lại sau {seconds} giây.",
+            "Too many failed attempts; try again in {seconds} seconds.",
+        ),
+        "login.expired": (
+            "Phiên làm việc đã hết hạn sau {minutes} phút không thao tác; hãy đăng nhập lại.",
+            "The session expired after {minutes} minutes without activity; please log in again.",
+        ),
+        "login.removed": (
+            "Tài khoản không còn trong danh sách người dùng.",
+            "This account is no longer in the users file.",
+        ),
+        "login.logged_out": ("Đã đăng xuất.", "Logged out."),
+        "login.who": ("Đăng nhập: **{name}** ({role})", "Logged in: **{name}** ({role})"),
+        "login.logout": ("Đăng xuất", "Log out"),
+        "role.secretariat": ("Văn phòng thường trực", "secretariat"),
+        "role.province": ("cấp tỉnh", "province"),
+        "role.district": ("cấp huyện", "district"),
+        "mask.note": (
+            "Số từ 1 đến {n} tin báo của một xã, một tháng hay một nhóm được ẩn (hiện “< {below}”) để bảo vệ "
+            "người tố giác.",
+            "Counts of 1 to {n} tip-offs for a commune, a month or a group are hidden (shown as “< {below}”) "
+            "to protect those who reported them.",
+        ),
+        "data.secretariat_only": (
+            "Chi tiết các tệp dữ liệu chỉ dành cho Văn phòng thường trực Ban Chỉ đạo.",
+            "File details are for the Steering Committee's secretariat only.",
+        ),
+    }
+)

@@ -282,3 +282,17 @@ def commune_profile(
     return CommuneProfile(
         row.iloc[0], history.reset_index(drop=True), own_models.reset_index(drop=True), by_month
     )
+
+
+def mask_small(frame: pd.DataFrame, column: str = "count", below: int = 0) -> pd.DataFrame:
+    """``frame`` with counts from 1 to ``below - 1`` blanked (NaN) and flagged in ``masked``.
+
+    A handful of tip-offs in one commune or one month can point at who reported them; zero and
+    larger counts stay. ``below`` of 0 or 1 masks nothing.
+    """
+    out = frame.copy()
+    values = pd.to_numeric(out[column], errors="coerce")
+    small = values.gt(0) & values.lt(below) if below > 1 else pd.Series(False, index=out.index)
+    out["masked"] = small
+    out[column] = values.astype("float").where(~small)
+    return out

@@ -17,6 +17,7 @@ class PageSpec:
     title_key: str  # i18n key of the title
     icon: str  # Material icon shown in the menu
     url_path: str  # ASCII slug in the address bar
+    secretariat_only: bool = False  # file details: shown only to the secretariat role
 
     @property
     def name(self) -> str:
@@ -29,8 +30,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/map.py", "page.map", ":material/map:", "ban-do"),
     PageSpec("pages/models.py", "page.models", ":material/groups:", "mo-hinh"),
     PageSpec("pages/tipoffs.py", "page.tipoffs", ":material/campaign:", "tin-bao"),
-    PageSpec("pages/data.py", "page.data", ":material/folder_open:", "du-lieu"),
+    PageSpec("pages/data.py", "page.data", ":material/folder_open:", "du-lieu", secretariat_only=True),
 )
+
+
+def visible(sees_files: bool) -> list[PageSpec]:
+    """The pages in the menu of a user who does (or does not) see the data files' details."""
+    return [spec for spec in PAGES if sees_files or not spec.secretariat_only]
 
 
 def page_path(spec: PageSpec) -> str:

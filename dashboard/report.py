@@ -7,7 +7,7 @@ meeting pack) builds the same objects, so the numbers cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -101,9 +101,24 @@ def tipoffs(scope: Scope) -> TipoffReport | None:
     )
 
 
+def masked(frame: pd.DataFrame, cfg: Config, column: str = "count", *, bars: bool = False) -> pd.DataFrame:
+    """Counts below ``cfg.mask_below`` hidden and labelled "< n" (``label``), for screen and exports.
+
+    ``bars``: a hidden count draws as an empty bar (0) carrying the label, rather than as a gap.
+    """
+    out = metrics.mask_small(frame, column, cfg.mask_below)
+    out["label"] = [
+        f"< {fmt.num(cfg.mask_below)}" if hidden else fmt.num(v)
+        for hidden, v in zip(out["masked"], out[column], strict=True)
+    ]
+    if bars:
+        out[column] = out[column].fillna(0)
+    return out
+
+
 def trend(scope: Scope, tips: TipoffReport) -> pd.DataFrame:
-    """Monthly tip-offs of the period beside the comparison period."""
-    return metrics.trend_with_comparison(scope.tipoffs, tips.period, tips.comparison)
+    """Monthly tip-offs of the period beside the comparison period (small counts masked)."""
+    return masked(metrics.trend_with_comparison(scope.tipoffs, tips.period, tips.comparison), scope.cfg)
 
 
 def trend_labels(tips: TipoffReport) -> dict[str, str]:
@@ -260,10 +275,10 @@ def tipoff_breakdown(scope: Scope, tips: TipoffReport) -> TipoffBreakdown:
         else by_commune
     )
     return TipoffBreakdown(
-        by_kind=metrics.sum_by(tips.frame, "kind", cfg.tipoff_kinds),
-        by_category=metrics.sum_by(tips.frame, "category"),
-        by_area=by_area,
-        top_communes=by_commune.head(10),
+        by_kind=masked(metrics.sum_by(tips.frame, "kind", cfg.tipoff_kinds), cfg, bars=True),
+        by_category=masked(metrics.sum_by(tips.frame, "category"), cfg, bars=True),
+        by_area=masked(by_area, cfg, bars=True),
+        top_communes=masked(by_commune.head(10), cfg, bars=True),
     )
 
 
@@ -286,9 +301,14 @@ def overdue(scope: Scope) -> pd.DataFrame:
 def map_values(scope: Scope) -> pd.DataFrame:
     """Per commune of the area: what the map colours by (see metrics.commune_map_frame)."""
     sel = scope.sel
-    return metrics.commune_map_frame(
+    values = metrics.commune_map_frame(
         scope.communes, scope.ratings, scope.tipoffs, scope.models, sel.year, sel.period
     )
+    hidden = metrics.mask_small(values, "tipoffs", scope.cfg.mask_below)["masked"]
+    # A masked commune shows no rate either: rate × population would give the count back.
+    values["tipoffs"] = values["tipoffs"].astype("float").where(~hidden)
+    values["tipoffs_per_10k"] = values["tipoffs_per_10k"].where(~hidden)
+    return values
 
 
 def map_shapes(shapes: gpd.GeoDataFrame, values: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -301,9 +321,12 @@ def profile(scope: Scope, frames: dict[str, pd.DataFrame], code: str) -> metrics
     period = scope.sel.period
     if period is None:
         return None
-    return metrics.commune_profile(
+    prof = metrics.commune_profile(
         code, scope.communes, frames["ratings"], frames["models"], frames["tipoffs"], period
     )
+    if prof is None or scope.cfg.mask_below <= 1:
+        return prof
+    return replace(prof, tipoffs_by_month=masked(prof.tipoffs_by_month, scope.cfg, bars=True))
 
 
 # ---------------------------------------------------------------- data files

@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from dashboard import boundaries, i18n, matching, report
+from dashboard import i18n, matching, report
 from dashboard.i18n import t
 from dashboard.ui import cards, shell
 
 ctx = shell.context()
 shell.header(ctx, t("page.data"))
-bounds = boundaries.load_boundaries(ctx.cfg, ctx.data.frame("communes"))
+if not ctx.user.sees_files:  # not in this user's menu; a typed address lands here
+    st.info(t("data.secretariat_only"), icon=":material/lock:")
+    st.stop()
+bounds = shell.boundaries_for(ctx)
 
 st.subheader(t("data.files"))
 cards.table(

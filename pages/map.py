@@ -3,7 +3,7 @@
 import folium
 import streamlit as st
 
-from dashboard import assets, boundaries, maps, report
+from dashboard import assets, fmt, maps, report
 from dashboard.i18n import get_language, t
 from dashboard.ui import mapview, present, profile, shell
 
@@ -12,7 +12,7 @@ MODES = ("rating", "standard", "tipoffs", "models")
 ctx = shell.context()
 shell.header(ctx, t("page.map"))
 cfg = ctx.cfg
-bounds = boundaries.load_boundaries(cfg, ctx.data.frame("communes"))
+bounds = shell.boundaries_for(ctx)
 
 mode = (
     st.segmented_control(
@@ -39,7 +39,7 @@ focus = None if ctx.sel.whole_province else tuple(shapes.total_bounds)
 signature = (
     bounds.path, bounds.mtime, cfg.simplify_tolerance, cfg.boundary_code_column, ctx.data.signature,
     mapview.frame_digest(values), mode, get_language(), focus,
-    cfg.tile_url, cfg.tile_attribution, tuple(cfg.rating_colours.items()),
+    cfg.tile_url, cfg.tile_attribution, tuple(cfg.rating_colours.items()), ctx.user.districts,
 )  # fmt: skip
 
 
@@ -61,6 +61,8 @@ with map_col:
     clicked = mapview.show_map(build, signature=signature, key="commune_map", height=present.map_height(680))
     profile.remember_click(clicked)
     st.caption(t("mappage.click_hint"))
+    if mode == "tipoffs" and cfg.mask_below > 1:
+        st.caption(t("mask.note", n=fmt.num(cfg.mask_below - 1), below=fmt.num(cfg.mask_below)))
 with profile_col:
     code = profile.picker(ctx.communes)
     if code:

@@ -19,6 +19,8 @@ height = present.chart_height()
 overdue = report.overdue(ctx.scope)
 st.subheader(t("tipoffs.heading", period=fmt.period(tips.period)))
 cards.kpi_row(headlines.tipoff_cards(ctx.cfg, tips, len(overdue), fmt.date(ctx.scope.as_of)))
+if ctx.cfg.mask_below > 1:
+    st.caption(t("mask.note", n=fmt.num(ctx.cfg.mask_below - 1), below=fmt.num(ctx.cfg.mask_below)))
 
 # Presenting: two rows of three (trend, kind, area / category, top communes, overdue) fit one screen;
 # at a desk: the trend full width, then the four breakdowns two by two, then the overdue list.

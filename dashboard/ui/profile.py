@@ -79,7 +79,8 @@ def show(ctx: PageContext, code: str) -> None:
         cards.table(prof.models, {"name": t("col.model"), "field": t("col.field"), "status": t("col.status")})
 
     st.markdown(f"**{t('profile.tipoffs', period=fmt.period(ctx.sel.period))}**")
-    if prof.tipoffs_by_month["count"].sum() == 0:
+    by_month = prof.tipoffs_by_month
+    if by_month["count"].sum() == 0 and not by_month.get("masked", pd.Series(dtype=bool)).any():
         st.caption(t("no_data"))
     else:
         st.altair_chart(charts.monthly_bars(prof.tipoffs_by_month), width="stretch")

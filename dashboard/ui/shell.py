@@ -13,11 +13,13 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from dashboard import boundaries, fmt, i18n, loaders, metrics, pack, report
+from dashboard import access, fmt, i18n, loaders, metrics, pack, registry, report
+from dashboard.auth import User
+from dashboard.boundaries import Boundaries
 from dashboard.config import Config, ConfigError, load_config
 from dashboard.i18n import t
 from dashboard.selection import Selection, clip_to
-from dashboard.ui import filters, present
+from dashboard.ui import filters, login, present
 
 _CTX = "_page_context"
 
@@ -41,7 +43,8 @@ class PageContext:
     """Everything a page needs, computed once per rerun."""
 
     cfg: Config
-    data: loaders.Dataset
+    user: User  # who is looking (auth.OPEN when no login is configured)
+    data: loaders.Dataset  # already cut to the user's area (dashboard.access)
     sel: Selection
     communes: pd.DataFrame  # registry rows of the selected area
     area_name: str  # "Toàn tỉnh" or the names of the selected districts
@@ -67,9 +70,12 @@ def start() -> PageContext | None:
         st.error(str(exc))
         return None
     filters.language_picker(cfg.language)
+    user = login.gate(cfg)
+    if user is None:
+        return None
     present.toggle()
     present.style()
-    data = loaders.load_dataset(cfg)
+    data = access.load_data(cfg, user)  # cut to the user's area before anything else sees it
     opts = filters.options_from(data.frame("communes"), data.frame("ratings"), data.frame("tipoffs"))
     as_of = _as_of_date(data)
     sel = filters.sidebar_filters(opts)
@@ -79,7 +85,7 @@ def start() -> PageContext | None:
     names = [opts.areas.get(c, c) for c in (sel.districts or sel.communes)]
     area = ", ".join(names) if names else t("filters.whole_province")
     frames = {name: data.frame(name) for name in ("ratings", "models", "tipoffs")}
-    ctx = PageContext(cfg, data, sel, scope, area, report.make_scope(cfg, sel, frames, scope, as_of))
+    ctx = PageContext(cfg, user, data, sel, scope, area, report.make_scope(cfg, sel, frames, scope, as_of))
     st.session_state[_CTX] = ctx
     _pack_downloads(ctx)
     _refresh_timer(cfg, data.signature)
@@ -95,7 +101,7 @@ def _pack_downloads(ctx: PageContext) -> None:
     language = i18n.get_language()
 
     def inputs() -> pack.PackInput:
-        bounds = boundaries.load_boundaries(ctx.cfg, ctx.data.frame("communes"))
+        bounds = boundaries_for(ctx)
         return pack.PackInput(
             ctx.scope, ctx.province, ctx.area_name, ctx.data.as_of, ctx.data.is_sample, bounds.communes,
             bounds.districts,
@@ -148,6 +154,10 @@ def finish() -> None:
         filters.write_url(ctx.sel)
 
 
+def closed() -> None:
+    """The only page while nobody is logged in: the login form above it says what to do."""
+
+
 def context() -> PageContext:
     """The context :func:`start` made for this rerun."""
     return st.session_state[_CTX]
@@ -160,7 +170,10 @@ def header(ctx: PageContext, title: str) -> None:
     """
     if present.active():
         sample = t("present.sample") if ctx.data.is_sample else None
-        present.bar(title, info_line(ctx), sample, ctx.cfg.agenda, ctx.cfg.auto_advance_seconds)
+        menu = registry.visible(ctx.user.sees_files)
+        agenda = [spec.name for spec in registry.agenda(ctx.cfg.agenda) if spec in menu]
+        agenda = agenda or [spec.name for spec in menu]
+        present.bar(title, info_line(ctx), sample, agenda, ctx.cfg.auto_advance_seconds)
         return
     if ctx.data.is_sample:
         st.html(f'<div class="bcd-banner" role="note">{escape(t("sample.banner"))}</div>')
@@ -190,12 +203,27 @@ def no_data() -> None:
     st.info(t("no_data"), icon=":material/info:")
 
 
-def _refresh_timer(cfg: Config, signature: tuple) -> None:
-    """Every refresh interval, rerun the app if a data file changed (filters and scroll stay)."""
+def boundaries_for(ctx: PageContext) -> Boundaries:
+    """The display boundaries, cut to what the user may see (dashboard.access)."""
+    return access.load_boundaries(ctx.cfg, ctx.user)
 
-    @st.fragment(run_every=max(5, cfg.refresh_seconds))
+
+def _refresh_timer(cfg: Config, signature: tuple) -> None:
+    """Every refresh interval, rerun the app if a data file changed (filters and scroll stay).
+
+    With login on, the timer also ends an idle session: the data leaves the screen once the
+    session has expired, instead of staying up on an unattended machine.
+    """
+    every = max(5, cfg.refresh_seconds)
+    if login.enabled(cfg):
+        every = min(every, 60)
+
+    @st.fragment(run_every=every)
     def watch() -> None:
+        if login.expired(cfg):
+            st.rerun()
         if loaders.data_signature(cfg) != signature:
+            login.mark_automatic()
             st.rerun()
 
     with st.sidebar:
