@@ -190,7 +190,8 @@ class Session:
             body = getattr(element, etype)
             if etype == "exception":
                 warn = "[warning] " if body.is_warning else ""
-                run.exceptions.append(f"{warn}{body.type}: {body.message}"[:300])
+                where = f" (at {body.stack_trace[-1].strip()})" if body.stack_trace else ""
+                run.exceptions.append(f"{warn}{body.type}: {body.message}{where}"[:400])
             elif etype in TEXT_ELEMENTS:
                 run.texts.append(body.body)
             element_id = getattr(body, "id", "") if etype != "component_instance" else ""
@@ -481,7 +482,9 @@ def load(
     from bench import browser
 
     # DASHBOARD_CONFIG="" reads no settings file: the defaults point at the bundled demo data.
-    with browser.serve(PROJECT_ROOT / "app.py", PROJECT_ROOT, {"DASHBOARD_CONFIG": ""}) as server:
+    # Full error details (instead of the config's "none") so the table can say which exception it was.
+    env = {"DASHBOARD_CONFIG": "", "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full"}
+    with browser.serve(PROJECT_ROOT / "app.py", PROJECT_ROOT, env) as server:
         return asyncio.run(run_load(server.url, sessions, seconds, think, server.process.pid, seed))
 
 
