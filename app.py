@@ -15,6 +15,7 @@ from dashboard.ui import icon, present, shell
 
 def run() -> None:
     """Build the navigation from the page registry and run the chosen page."""
+    shell.leave_folder_mode()
     st.set_page_config(page_title="BCĐ — ANTQ", page_icon=icon.favicon(), layout="wide")
     assets.ensure_leaflet()
     ctx = shell.start()

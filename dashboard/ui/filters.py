@@ -132,8 +132,11 @@ def language_picker(default: str) -> str:
     return lang
 
 
-def sidebar_filters(opts: FilterOptions) -> Selection:
-    """Draw the filters in the sidebar and return the selection."""
+def sidebar_filters(opts: FilterOptions, everything: str | None = None) -> Selection:
+    """Draw the filters in the sidebar and return the selection.
+
+    ``everything`` names an empty area choice (default "Toàn tỉnh"; a district user's own district).
+    """
     _seed_from_url()
     side = st.sidebar
     side.header(t("filters.title"))
@@ -144,7 +147,7 @@ def sidebar_filters(opts: FilterOptions) -> Selection:
         options=list(opts.areas),
         key=K_AREA,
         format_func=opts.areas.get,
-        placeholder=t("filters.whole_province"),
+        placeholder=everything or t("filters.whole_province"),
     )
 
     year = None

@@ -2,10 +2,18 @@
 
 The user is kept in the session as a user name and re-read from the users file on every rerun,
 so removing someone from the file or changing their districts takes effect at their next rerun.
+
+A Streamlit session lives as long as one browser tab's connection, so a reload or a typed address
+would log the user out. A random token in a browser cookie (``SameSite=Strict``, gone when the
+browser closes) names the login on the server instead; the server keeps the token, its user and
+its last activity in memory, so logging out, an idle timeout or a server restart ends it.
 """
 
 from __future__ import annotations
 
+import json
+import secrets
+import threading
 import time
 
 import streamlit as st
@@ -20,10 +28,18 @@ K_USER = "_auth_user"  # user name of the logged-in person
 K_SEEN = "_auth_seen"  # wall-clock time of their last action
 K_NOTE = "_auth_note"  # why the login form is shown again (expired, removed, logged out)
 K_AUTO = "_auth_auto"  # set by the refresh timer: the rerun it starts is not the user's action
+K_TOKEN = "_auth_token"  # this session's login token (also in the browser's cookie)
+K_COOKIE_SENT = "_auth_cookie_sent"
+COOKIE = "bcd_session"
 _FORM = "login_form"
 
 # Session keys that hold data of the logged-in user; cleared when the session ends.
 _DATA_KEYS = ("_page_context",)
+
+# Login tokens of this server process: token -> [user name, time of last action].
+_tokens: dict[str, list] = {}
+_tokens_lock = threading.Lock()
+_TOKEN_MAX_AGE = 24 * 3600  # seconds; any session timeout is shorter than this
 
 
 def enabled(cfg: Config) -> bool:
@@ -41,10 +57,13 @@ def gate(cfg: Config) -> User | None:
     except auth.UsersFileError as exc:
         st.error(str(exc), icon=":material/error:")
         return None
+    _resume_from_cookie()
     user = _session_user(cfg)
     if user is not None:
         if not st.session_state.pop(K_AUTO, False):
             st.session_state[K_SEEN] = time.time()
+            _touch(st.session_state.get(K_TOKEN))
+        _send_cookie()
         _sidebar(user)
         return user
     _form(cfg)
@@ -79,8 +98,52 @@ def _session_user(cfg: Config) -> User | None:
     return None
 
 
+def _resume_from_cookie() -> None:
+    """A new tab or a reload of a logged-in browser: take the login over from the cookie's token."""
+    if st.session_state.get(K_USER):
+        return
+    token = st.context.cookies.get(COOKIE)
+    with _tokens_lock:
+        entry = _tokens.get(token) if token else None
+        if entry is None:
+            return
+        username, seen = entry
+    st.session_state[K_USER], st.session_state[K_SEEN], st.session_state[K_TOKEN] = username, seen, token
+    st.session_state[K_COOKIE_SENT] = True  # the browser has it already
+
+
+def _touch(token: str | None) -> None:
+    with _tokens_lock:
+        if token in _tokens:
+            _tokens[token][1] = time.time()
+
+
+def _new_token(username: str) -> str:
+    token = secrets.token_urlsafe(32)
+    now = time.time()
+    with _tokens_lock:
+        for old in [k for k, (_name, seen) in _tokens.items() if now - seen > _TOKEN_MAX_AGE]:
+            del _tokens[old]  # tabs closed without logging out; their sessions have expired long ago
+        _tokens[token] = [username, now]
+    return token
+
+
+def _send_cookie() -> None:
+    """Give the browser this session's token once (an invisible element with a line of script)."""
+    token = st.session_state.get(K_TOKEN)
+    if not token or st.session_state.get(K_COOKIE_SENT):
+        return
+    value = json.dumps(f"{COOKIE}={token}; path=/; SameSite=Strict")
+    st.sidebar.html(f"<script>document.cookie = {value};</script>", unsafe_allow_javascript=True)
+    st.session_state[K_COOKIE_SENT] = True
+
+
 def _end(note: str) -> None:
-    for key in (K_USER, K_SEEN, K_AUTO, *_DATA_KEYS):
+    token = st.session_state.get(K_TOKEN)
+    if token:
+        with _tokens_lock:
+            _tokens.pop(token, None)
+    for key in (K_USER, K_SEEN, K_AUTO, K_TOKEN, K_COOKIE_SENT, *_DATA_KEYS):
         st.session_state.pop(key, None)
     st.session_state[K_NOTE] = note
 
@@ -117,4 +180,5 @@ def _form(cfg: Config) -> None:
         return
     st.session_state[K_USER] = user.username
     st.session_state[K_SEEN] = time.time()
+    st.session_state[K_TOKEN] = _new_token(user.username)
     st.rerun()

@@ -78,12 +78,14 @@ def start() -> PageContext | None:
     data = access.load_data(cfg, user)  # cut to the user's area before anything else sees it
     opts = filters.options_from(data.frame("communes"), data.frame("ratings"), data.frame("tipoffs"))
     as_of = _as_of_date(data)
-    sel = filters.sidebar_filters(opts)
+    # A district user's "everything" is their own area, and the screen says so.
+    everything = None if user.sees_everything else ", ".join(opts.areas.values())
+    sel = filters.sidebar_filters(opts, everything)
     if sel.period is not None:  # no empty months after the data's last day
         sel = replace(sel, period=clip_to(sel.period, as_of))
     scope = metrics.communes_in_scope(data.frame("communes"), sel)
     names = [opts.areas.get(c, c) for c in (sel.districts or sel.communes)]
-    area = ", ".join(names) if names else t("filters.whole_province")
+    area = ", ".join(names) if names else (everything or t("filters.whole_province"))
     frames = {name: data.frame(name) for name in ("ratings", "models", "tipoffs")}
     ctx = PageContext(cfg, user, data, sel, scope, area, report.make_scope(cfg, sel, frames, scope, as_of))
     st.session_state[_CTX] = ctx
@@ -158,8 +160,30 @@ def closed() -> None:
     """The only page while nobody is logged in: the login form above it says what to do."""
 
 
+def leave_folder_mode() -> None:
+    """Rerun at once if Streamlit is running this app as an old-style ``pages/`` folder app.
+
+    A fresh server treats an app with a ``pages/`` folder the old way until the first
+    ``st.navigation`` call, so the very first run after a start is an old-style run: a widget used
+    on its page (the login button) was lost on the next rerun, and an address such as ``/map``
+    ran a page file without the shared context. One rerun in the new mode fixes both.
+    """
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.pages_manager import PagesManager  # no public switch for this
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        # AppTest (a stand-in runtime) resets the flag before every run, so each of its runs is an
+        # old-style one and they agree with each other; rerunning there would make them disagree.
+        if type(Runtime.instance()) is Runtime:
+            st.rerun()
+
+
 def context() -> PageContext:
     """The context :func:`start` made for this rerun."""
+    if _CTX not in st.session_state:  # a page file run directly, outside app.py
+        leave_folder_mode()
+        st.stop()
     return st.session_state[_CTX]
 
 
