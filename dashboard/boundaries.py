@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -92,6 +92,16 @@ def _looks_like_lonlat(frame: gpd.GeoDataFrame) -> bool:
         bool(np.isfinite([minx, miny, maxx, maxy]).all())
         and -180 <= minx <= maxx <= 180
         and (-90 <= miny <= maxy <= 90)
+    )
+
+
+def _looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:
+    """Projected metres span kilometres; a whole province in metres never fits inside 360 × 180."""
+    minx, miny, maxx, maxy = frame.total_bounds
+    return (
+        _looks_like_lonlat(frame)
+        and max(abs(minx), abs(maxx), abs(miny), abs(maxy)) > 0
+        and (maxx - minx < 20 and maxy - miny < 20)
     )
 
 
@@ -310,6 +320,22 @@ def _build(path: Path, cfg: Config, registry: pd.DataFrame) -> Boundaries:
                 "hãy lưu lại tệp kèm hệ tọa độ (ví dụ VN-2000 hoặc WGS 84)."
             )
         frame = frame.set_crs(WGS84)  # no CRS but lon/lat-looking numbers: WGS 84 is the only sane reading
+    elif frame.crs.is_geographic and not _looks_like_lonlat(frame):
+        # GeoJSON is lon/lat by definition, so a GeoJSON of metres (VN-2000, UTM) is read as lon/lat;
+        # a .prj saying WGS 84 over metres does the same. Drawing it would put the province off the map.
+        minx, miny, maxx, maxy = frame.total_bounds
+        return fail(
+            f"Tệp ranh giới ghi hệ tọa độ kinh độ/vĩ độ ({frame.crs.name}) nhưng tọa độ không phải độ "
+            f"(x từ {minx:.0f} đến {maxx:.0f}, y từ {miny:.0f} đến {maxy:.0f}), có lẽ là mét theo VN-2000 "
+            "hoặc UTM; "
+            "hãy xuất lại tệp kèm đúng hệ tọa độ (ví dụ VN-2000 / UTM múi 48N, EPSG:3405), "
+            "hoặc chuyển sang WGS 84 trước khi dùng."
+        )
+    elif frame.crs.is_projected and _looks_like_degrees(frame):
+        return fail(
+            f"Tệp ranh giới ghi hệ tọa độ phẳng tính bằng mét ({frame.crs.name}) nhưng tọa độ trông như "
+            "kinh độ/vĩ độ (độ); hãy lưu lại tệp với hệ tọa độ WGS 84 (EPSG:4326)."
+        )
     elif not frame.crs.equals(WGS84):
         try:
             frame = frame.to_crs(WGS84)
@@ -440,6 +466,9 @@ def _registry_fingerprint(communes: pd.DataFrame) -> str:
 
 _cache: OrderedDict[tuple, Boundaries] = OrderedDict()
 _cache_lock = threading.Lock()
+# The last file that gave a map, per (path, settings, registry): a broken replacement is reported
+# while the map keeps showing these boundaries, as the data tables keep their last valid version.
+_last_good: dict[tuple, Boundaries] = {}
 
 
 def _settings_key(cfg: Config) -> tuple:
@@ -469,20 +498,38 @@ def load_boundaries(cfg: Config, communes: pd.DataFrame) -> Boundaries:
     except OSError:
         # Not cached: the file may appear any moment, and checking again costs nothing.
         return _build(path, cfg, communes)
-    key = (*file_key, *_settings_key(cfg), _registry_fingerprint(communes))
+    fingerprint = (str(path.resolve()), *_settings_key(cfg), _registry_fingerprint(communes))
+    key = (*file_key, *fingerprint[1:])
     # One lock for lookup and build: two reruns arriving together build once, not twice.
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-        result = _build(path, cfg, communes)
+        result = _with_last_good(_build(path, cfg, communes), fingerprint)
         _cache[key] = result
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
         return result
 
 
+def _with_last_good(result: Boundaries, fingerprint: tuple) -> Boundaries:
+    """A file that gives no map at all shows the last one that did, with the new file's problems."""
+    if not result.communes.empty:
+        _last_good[fingerprint] = result
+        return result
+    last = _last_good.get(fingerprint)
+    if last is None or not result.problems:
+        return result
+    when = f" (tệp lúc {last.mtime:%H:%M %d/%m/%Y})" if last.mtime else ""
+    kept = Problem(
+        result.problems[0].file,
+        f"Bản đồ đang dùng bản ranh giới hợp lệ gần nhất{when} cho đến khi tệp được sửa.",
+    )
+    return replace(last, problems=(*result.problems, kept), mtime=result.mtime or last.mtime)
+
+
 def clear_cache() -> None:
     """Forget every loaded boundary file (tests; a settings change)."""
     with _cache_lock:
         _cache.clear()
+        _last_good.clear()

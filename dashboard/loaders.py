@@ -6,8 +6,9 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,22 @@ import pandas as pd
 
 from dashboard import matching, parsing
 from dashboard.config import Config, load_config
-from dashboard.schema import FORBIDDEN_TIPOFF_COLUMNS, STANDARD_GROUPS, TABLES, Problem, Table
+from dashboard.schema import (
+    FORBIDDEN_TIPOFF_COLUMNS,
+    STANDARD_GROUPS,
+    TABLES,
+    TOTAL_WORDS,
+    Column,
+    Problem,
+    Table,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 50  # a projector screen cannot show more; the rest is counted
 META_FILE = "dataset.json"
 COMMUNE_LEVEL = "Xã"  # models at this level must name their commune (config has no setting for it)
-_FORBIDDEN = frozenset(parsing.norm_header(name) for name in FORBIDDEN_TIPOFF_COLUMNS)
+_FORBIDDEN = frozenset(parsing.header_key(name) for name in FORBIDDEN_TIPOFF_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,12 @@ _LOCK = threading.RLock()
 _PARSED: dict[tuple[str, str], tuple[tuple, _Parsed]] = {}  # (dir, table) → (file key, result)
 _GOOD: dict[tuple[str, str], _Good] = {}
 _META: dict[str, tuple[tuple, dict, tuple[Problem, ...]]] = {}
+_HELD: dict[tuple, Dataset] = {}  # (dir, settings, today) → the data set last returned
+_SEEN: dict[str, tuple[tuple, float]] = {}  # dir → (signature, when this process first saw it)
+_SNAPSHOT_TRIES = 3
+# Files younger than this may still be being written (a copy, an export, a script writing in
+# pieces); the previous data set stays on screen until every file has been still this long.
+SETTLE_SECONDS = 1.0
 
 
 def clear_cache() -> None:
@@ -113,6 +128,8 @@ def clear_cache() -> None:
         _PARSED.clear()
         _GOOD.clear()
         _META.clear()
+        _HELD.clear()
+        _SEEN.clear()
 
 
 def data_signature(cfg: Config) -> tuple:
@@ -147,38 +164,123 @@ def find_file(cfg: Config, name: str) -> Path | None:
 
 
 def load_dataset(cfg: Config | None = None, today: date | None = None) -> Dataset:
-    """Every table and dataset.json; never raises for bad input, never writes to data files."""
+    """Every table and dataset.json; never raises for bad input, never writes to data files.
+
+    What is returned is one state of the folder, never a mix of files from before and after a
+    rewrite (see :func:`_snapshot`): while the files are being written the previous data set is
+    returned whole, and the new one is taken once every file has been still for SETTLE_SECONDS.
+    """
     cfg = cfg or load_config()
     today = today or date.today()
-    with _LOCK:
-        signature = data_signature(cfg)
-        states: dict[str, TableState] = {}
-        # The communes registry goes first: the other tables are checked against its version in use.
-        for name in sorted(TABLES, key=lambda n: n != "communes"):
-            registry = _GOOD.get(_store_key(cfg, "communes"))
-            states[name] = _load_table(cfg, TABLES[name], today, registry)
-        meta, meta_problems = _load_meta(cfg)
+    key = (str(cfg.data_dir.resolve()), repr(cfg), today)
+    deadline = time.monotonic() + 2 * SETTLE_SECONDS
+    while True:
+        with _LOCK:
+            signature = data_signature(cfg)
+            held = _HELD.get(key)
+            if held is not None and held.signature == signature:
+                return _copy(held)  # nothing changed since the data set on screen
+            wait = _unsettled_for(signature)
+            if wait <= 0 or held is None:
+                # Nothing shown yet: no previous state to protect, so the files are read as they are.
+                dataset = _snapshot(cfg, today, signature)
+                if dataset is not None:
+                    _HELD[key] = dataset
+                    return _copy(dataset)
+                if held is None:  # kept changing: best effort
+                    dataset, staged = _read_all(cfg, today, data_signature(cfg))
+                    _commit(*staged)
+                    return dataset
+        if time.monotonic() + max(wait, 0.05) > deadline:
+            return _copy(held)  # still being written: the previous state stays on screen
+        time.sleep(min(max(wait, 0.05), SETTLE_SECONDS))  # the lock is free meanwhile
+
+
+def _unsettled_for(signature: tuple) -> float:
+    """Seconds until every file of ``signature`` has been still for SETTLE_SECONDS (≤ 0: settled).
+
+    A file is still when its modification time is that old, or when this process has seen the same
+    signature for that long (a clock that differs on a network share cannot hold the data back).
+    """
+    if SETTLE_SECONDS <= 0:
+        return 0.0
+    seen_sig, seen_at = _SEEN.get(signature[0], (None, 0.0))
+    if seen_sig != signature:
+        seen_at = time.monotonic()
+        _SEEN[signature[0]] = (signature, seen_at)
+    observed = time.monotonic() - seen_at
+    mtimes = [entry[1] for entry in signature[1:] if entry[1] is not None]
+    age = time.time() - max(mtimes) / 1e9 if mtimes else float("inf")
+    return SETTLE_SECONDS - max(age, observed)
+
+
+def _snapshot(cfg: Config, today: date, signature: tuple) -> Dataset | None:
+    """The data set read while no file changed (signature equal before and after), or None.
+
+    Each table's last valid version is only updated from a read that passes this check, so a
+    half-written file can never become the "last valid version" shown beside newer tables.
+    """
+    for _attempt in range(_SNAPSHOT_TRIES):
+        dataset, staged = _read_all(cfg, today, signature)
+        after = data_signature(cfg)
+        if after == signature:
+            _commit(*staged)
+            return dataset
+        signature = after
+    return None
+
+
+def _read_all(cfg: Config, today: date, signature: tuple) -> tuple[Dataset, tuple[dict, tuple | None]]:
+    """Every file read once; the changes to the last valid versions are returned, not yet made."""
+    goods: dict[tuple[str, str], _Good | None] = {}  # staged changes to _GOOD
+    states: dict[str, TableState] = {}
+    # The communes registry goes first: the other tables are checked against its version in use.
+    for name in sorted(TABLES, key=lambda n: n != "communes"):
+        registry = _staged(goods, _store_key(cfg, "communes"))
+        states[name] = _load_table(cfg, TABLES[name], today, registry, goods)
+    meta, meta_problems, meta_entry = _load_meta(cfg)
     ordered = {name: states[name] for name in TABLES}
-    return matching.apply_groups(cfg, Dataset(ordered, meta, signature, meta_problems))  # groups_file
+    dataset = matching.apply_groups(cfg, Dataset(ordered, meta, signature, meta_problems))  # groups_file
+    return dataset, (goods, meta_entry)
+
+
+def _commit(goods: dict, meta_entry: tuple | None) -> None:
+    for store, good in goods.items():
+        if good is None:
+            _GOOD.pop(store, None)
+        else:
+            _GOOD[store] = good
+    if meta_entry is not None:
+        _META[meta_entry[0]] = meta_entry[1]
+
+
+def _staged(goods: dict, store: tuple[str, str]) -> _Good | None:
+    return goods[store] if store in goods else _GOOD.get(store)
+
+
+def _copy(dataset: Dataset) -> Dataset:
+    # Shallow copies: with copy-on-write a caller adding a column cannot change the shared version.
+    tables = {n: replace(s, frame=s.frame.copy(deep=False)) for n, s in dataset.tables.items()}
+    return replace(dataset, tables=tables, meta=dict(dataset.meta))
 
 
 def _store_key(cfg: Config, name: str) -> tuple[str, str]:
     return (str(cfg.data_dir.resolve()), name)
 
 
-def _load_table(cfg: Config, table: Table, today: date, registry: _Good | None) -> TableState:
+def _load_table(cfg: Config, table: Table, today: date, registry: _Good | None, goods: dict) -> TableState:
     store = _store_key(cfg, table.name)
     path = find_file(cfg, table.name)
     if path is None:
         if not table.required:
-            _GOOD.pop(store, None)  # an optional table that was removed is no longer shown
+            goods[store] = None  # an optional table that was removed is no longer shown
             return _state(table, None, (), None, None)
         missing = Problem(
             f"{table.name}.csv",
             f"Không tìm thấy tệp {table.name}.csv hoặc {table.name}.parquet trong thư mục dữ liệu "
             f"{cfg.data_dir} ({table.title_vi}).",
         )
-        return _state(table, None, (missing,), None, _GOOD.get(store))
+        return _state(table, None, (missing,), None, _staged(goods, store))
     try:
         stat = path.stat()
         key = _parse_key(cfg, table, path, stat, today, registry)
@@ -191,18 +293,18 @@ def _load_table(cfg: Config, table: Table, today: date, registry: _Good | None) 
                 busy = Problem(
                     path.name, "Tệp đang được ghi (thay đổi trong lúc đọc); sẽ đọc lại ở lần làm mới sau."
                 )
-                return _state(table, path, (busy,), _mtime(path.stat()), _GOOD.get(store))
+                return _state(table, path, (busy,), _mtime(path.stat()), _staged(goods, store))
             stat, data = read
             parsed = _parse_safely(cfg, table, path.name, data, today, registry)
             _PARSED[store] = (_parse_key(cfg, table, path, stat, today, registry), parsed)
     except OSError as exc:  # removed or locked between listing and reading
         unreadable = Problem(path.name, f"Không mở được tệp để đọc ({exc.strerror or exc}).")
-        return _state(table, path, (unreadable,), None, _GOOD.get(store))
-    good = _GOOD.get(store)
+        return _state(table, path, (unreadable,), None, _staged(goods, store))
+    good = _staged(goods, store)
     version = (str(path), stat.st_mtime_ns, stat.st_size)
     if parsed.frame is not None and (good is None or good.version != version):
         good = _Good(parsed.frame, _mtime(stat), version, path.name)
-        _GOOD[store] = good
+        goods[store] = good
     return _state(table, path, parsed.problems, _mtime(stat), good)
 
 
@@ -287,15 +389,24 @@ def _parse(cfg: Config, table: Table, file: str, data: bytes, today: date, regis
         if file.endswith(".parquet"):
             raw = parsing.read_parquet_bytes(data)
         else:
-            raw = parsing.read_csv_text(parsing.decode(data))
+            raw = parsing.read_csv_text(parsing.decode(data), _recognises(cfg, table))
     except parsing.FileError as exc:
         return _Parsed(None, (Problem(file, str(exc)),))
     positions, problems = _match_headers(cfg, table, raw.headers, file)
+    filled = [h for h in raw.headers if h]
+    if problems and len(filled) <= 2 and len(raw.headers) > 2:  # a title line, and no header below it
+        message = (
+            f"Dòng 1 (“{' '.join(filled)}”) là dòng tên báo cáo, không phải dòng tên cột, và trong "
+            f"{parsing.MAX_TITLE_ROWS} dòng đầu không có dòng tên cột nào đủ các cột bắt buộc; hãy để dòng "
+            "tên cột ngay trên các dòng số liệu."
+        )
+        return _Parsed(None, (Problem(file, message, row=1),))
     problems += _personal_columns(table, raw.headers, positions, file)
     row_problems = [Problem(file, message, row=row) for row, message in raw.row_problems]
     if problems:  # with a wrong header the cells cannot be read meaningfully
         return _Parsed(None, _cap(problems + row_problems, file))
-    problems = row_problems
+    raw, total_problems = _totals_rows(raw, file)
+    problems = sorted(row_problems + total_problems, key=lambda p: p.row or 0)
     ctx, cell_problems = _typed(cfg, table, file, raw, positions, today, registry)
     problems += cell_problems
     for rule in [*_RULES.get(table.name, []), *_COMMON_RULES]:
@@ -309,30 +420,105 @@ def _parse(cfg: Config, table: Table, file: str, data: bytes, today: date, regis
 
 
 def _match_headers(cfg: Config, table: Table, headers: list[str], file: str):
-    """Contract column → position in the file, accepting the configured header or the contract name."""
+    """Contract column → position in the file.
+
+    A header is matched, in this order, to the configured header (setting ``columns``), the contract
+    name, then the column's Vietnamese headers (schema ``Column.headers``) compared without
+    diacritics, so "Mã xã", "Ma xa" and "MÃ XÃ" all name ``commune_code`` with no configuration.
+    """
     renames = cfg.columns.get(table.name, {})
     index: dict[str, list[int]] = {}
     for pos, header in enumerate(headers):
         index.setdefault(parsing.norm_header(header), []).append(pos)
     positions: dict[str, int] = {}
     problems: list[Problem] = []
+    unmatched: list[Column] = []
     for col in table.columns:
         wanted = [renames[col.name], col.name] if col.name in renames else [col.name]
         found = next((index[n] for n in map(parsing.norm_header, wanted) if n in index), None)
         if found is None:
-            if col.required:
-                listed = ", ".join(headers)
-                message = (
-                    f"Thiếu cột bắt buộc “{wanted[0]}” ({col.label_vi}). Các cột có trong tệp: {listed}."
-                )
-                problems.append(Problem(file, message))
+            unmatched.append(col)
             continue
         if len(found) > 1:
             header = headers[found[0]]
             message = f"Cột “{header}” xuất hiện {len(found)} lần; mỗi cột chỉ được có một lần."
             problems.append(Problem(file, message, column=header))
         positions[col.name] = found[0]
+    taken = set(positions.values())
+    keys = [parsing.header_key(h) if pos not in taken else None for pos, h in enumerate(headers)]
+    for col in unmatched:
+        aliases = {parsing.header_key(a) for a in col.headers}
+        found = [pos for pos, key in enumerate(keys) if key and key in aliases]
+        if len(found) == 1:
+            positions[col.name] = found[0]
+            keys[found[0]] = None
+        elif len(found) > 1:
+            listed = ", ".join(f"“{headers[pos]}”" for pos in found)
+            setting = f"columns.{table.name}.{col.name}"
+            message = (
+                f"Không rõ cột nào là “{col.label_vi}” ({col.name}): các cột {listed} đều có thể là cột này; "
+                f"hãy xóa hoặc đổi tên bớt một cột, hoặc ghi tên cột cần dùng vào thiết lập {setting}."
+            )
+            problems.append(Problem(file, message, column=headers[found[0]]))
+            positions[col.name] = found[0]
+        elif col.required:
+            wanted = renames.get(col.name, col.name)
+            listed = ", ".join(headers)
+            message = f"Thiếu cột bắt buộc “{wanted}” ({col.label_vi}). Các cột có trong tệp: {listed}."
+            problems.append(Problem(file, message))
     return positions, problems
+
+
+def _recognises(cfg: Config, table: Table) -> Callable[[list[str]], bool]:
+    """Whether a line is a header of ``table``: every required column found (title lines are not)."""
+    required = [c.name for c in table.columns if c.required]
+
+    def is_header(cells: list[str]) -> bool:
+        positions, _problems = _match_headers(cfg, table, cells, "")
+        return all(name in positions for name in required)
+
+    return is_header
+
+
+def _is_total(cell: str) -> bool:
+    key = parsing.header_key(cell)
+    return key in TOTAL_WORDS or key.startswith("tong cong")
+
+
+def _totals_rows(raw: parsing.RawTable, file: str) -> tuple[parsing.RawTable, list[Problem]]:
+    """A "Tổng cộng" row is refused with a message naming it, and left out of the cell checks.
+
+    It is not a unit's figures, so reading it as one would count everything twice; skipping it
+    silently would hide that the file is not what the contract says. One line to delete is a clear
+    fix. A totals word counts only among the row's first three filled cells (a label, not a name).
+    """
+    cells = raw.cells
+    flagged = pd.Series(False, index=cells.index)
+    for col in cells.columns:
+        values = cells[col]
+        uniques = values.unique()
+        totals = {v for v in uniques if v and len(v) <= 40 and _is_total(v)}
+        if totals:
+            flagged |= values.isin(totals)
+    if not flagged.any():
+        return raw, []
+    problems, drop = [], []
+    for pos in np.flatnonzero(flagged.to_numpy()):
+        filled = [c for c in cells.iloc[pos].tolist() if c][:3]
+        label = next((c for c in filled if _is_total(c)), None)
+        if label is None:
+            continue
+        row = raw.rows[pos]
+        message = (
+            f"Dòng {row} là dòng tổng cộng (“{label}”), không phải số liệu của một đơn vị; hãy xóa dòng "
+            "này (bảng điều hành tự cộng các dòng)."
+        )
+        problems.append(Problem(file, message, row=row))
+        drop.append(pos)
+    keep = np.ones(len(cells), dtype=bool)
+    keep[drop] = False
+    rows = [r for r, k in zip(raw.rows, keep, strict=True) if k]
+    return parsing.RawTable(raw.headers, cells[keep].reset_index(drop=True), rows, raw.row_problems), problems
 
 
 def _personal_columns(
@@ -342,7 +528,7 @@ def _personal_columns(
     if table.name != "tipoffs":
         return []
     used = set(positions.values())
-    found = [h for pos, h in enumerate(headers) if pos not in used and parsing.norm_header(h) in _FORBIDDEN]
+    found = [h for pos, h in enumerate(headers) if pos not in used and parsing.header_key(h) in _FORBIDDEN]
     if not found:
         return []
     listed = ", ".join(f"“{h}”" for h in found)
@@ -498,6 +684,8 @@ _COMMON_RULES: list[Callable[[_Ctx], list[Problem]]] = [_duplicate_keys, _unknow
 def _derive(ctx: _Ctx) -> None:
     """Fill what the contract allows to be left out: a rating from its score, a model's district."""
     frame = ctx.frame
+    if ctx.table.name == "communes" and ctx.has("district_code", "district_name"):
+        _fill_districts(frame)
     if ctx.table.name == "ratings":
         todo = frame["rating"].isna() & frame["score"].notna()
         frame.loc[todo, "rating"] = frame.loc[todo, "score"].map(lambda s: rating_for(s, ctx.cfg))
@@ -505,6 +693,21 @@ def _derive(ctx: _Ctx) -> None:
         registry = ctx.registry.frame.set_index("commune_code")["district_code"]
         derived = frame["commune_code"].map(registry).astype("str")
         frame["district_code"] = frame["district_code"].fillna(derived)
+
+
+def _fill_districts(frame: pd.DataFrame) -> None:
+    """A district cell left blank (Excel's merged cells) is filled only where the file itself says
+    what it is: the name of a code given elsewhere, or the code of a name that has exactly one code.
+
+    The contract already requires one name per code, so this never picks between two answers.
+    """
+    codes, names = frame["district_code"], frame["district_name"]
+    both = codes.notna() & names.notna()
+    name_of = dict(zip(codes[both], names[both], strict=True))
+    per_name = pd.DataFrame({"c": codes[both], "n": names[both]}).drop_duplicates().groupby("n")["c"]
+    code_of = {n: c.iloc[0] for n, c in per_name if len(c) == 1}
+    frame["district_name"] = names.fillna(codes.map(name_of)).astype("str")
+    frame["district_code"] = codes.fillna(names.map(code_of)).astype("str")
 
 
 def rating_for(score: float, cfg: Config) -> str | None:
@@ -524,20 +727,22 @@ def _finalise(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- dataset.json
 
 
-def _load_meta(cfg: Config) -> tuple[dict, tuple[Problem, ...]]:
-    """dataset.json (sample label, as_of, province); when broken, the last valid version stays in use."""
+def _load_meta(cfg: Config) -> tuple[dict, tuple[Problem, ...], tuple | None]:
+    """dataset.json (sample label, as_of, province); when broken, the last valid version stays in use.
+
+    The third value is the cache entry to store once the whole read is known to be one state.
+    """
     path = cfg.data_dir / META_FILE
     entry = _stat_entry(path)
     if entry[1] is None:
-        return {}, ()
+        return {}, (), None
     cached = _META.get(str(path))
     if cached is not None and cached[0] == entry:
-        return cached[1], cached[2]
+        return cached[1], cached[2], None
     meta, problem = _read_meta(path)
     last = cached[1] if cached else {}
     result = (last, (problem,)) if problem else (meta, ())
-    _META[str(path)] = (entry, *result)
-    return result
+    return (*result, (str(path), (entry, *result)))
 
 
 def _read_meta(path: Path) -> tuple[dict, Problem | None]:

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -54,6 +54,17 @@ def norm_header(header: str) -> str:
     return re.sub(r"[\s_]+", " ", nfc(header).replace("\ufeff", "")).strip().lower()
 
 
+def header_key(header: str) -> str:
+    """A Vietnamese header compared without diacritics: "MÃ XÃ", "Mã xã (*)", "ma_xa" → "ma xa".
+
+    What is in brackets is dropped (units, footnote marks), đ counts as d, punctuation as a space.
+    """
+    text = re.sub(r"\([^)]*\)", " ", norm_header(header))
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = text.replace("đ", "d")
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
 def lower_first(text: str) -> str:
     """'Xếp loại' → 'xếp loại', for labels used inside a sentence."""
     return text[:1].lower() + text[1:]
@@ -63,7 +74,14 @@ def lower_first(text: str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not), else cp1258 as Excel writes Vietnamese CSV; NFC either way."""
+    """UTF-8 (BOM or not), UTF-16 with BOM (Excel's "Unicode Text"), else cp1258; NFC either way."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return nfc(data.decode("utf-16"))
+        except UnicodeDecodeError:
+            raise FileError(
+                "Tệp ghi mã UTF-16 nhưng bị hỏng hoặc bị cắt cụt; hãy lưu lại tệp dạng CSV UTF-8."
+            ) from None
     if data[:4] == b"PK\x03\x04":
         raise FileError(
             "Tệp là bảng tính Excel (.xlsx) bị đặt đuôi .csv; hãy mở trong Excel và lưu lại "
@@ -87,26 +105,70 @@ def decode(data: bytes) -> str:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The most frequent of , ; tab in the header line (Vietnamese Excel writes ;)."""
-    first = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=first.count)
+    """Which of , ; tab splits the first lines into the most cells (Vietnamese Excel writes ;).
+
+    Several lines, not only the first: a report exported from Excel may open with a title line.
+    """
+    lines = text.split("\n", MAX_TITLE_ROWS + 1)[: MAX_TITLE_ROWS + 1]
+    return max((",", ";", "\t"), key=lambda d: max(line.count(d) for line in lines))
 
 
-def read_csv_text(text: str) -> RawTable:
-    """Split CSV text into records, keeping spreadsheet row numbers and noting malformed records."""
+# A report exported from Excel may open with its title ("BÁO CÁO … NĂM 2025"), a date line and a blank
+# line above the real header; the header is looked for this far down.
+MAX_TITLE_ROWS = 10
+
+
+def _title_rows(reader, is_header: Callable[[list[str]], bool] | None) -> tuple[list[str], int]:
+    """The header record and its spreadsheet row, skipping title lines above a recognisable header.
+
+    Lines are skipped only when a later line within the first rows is a header the table recognises
+    and every line before it holds at most two filled cells (a title, a date), so real data is never
+    taken for a title.
+    """
+    first = [h.strip() for h in next(reader)]
+    if is_header is None or is_header(first):
+        return first, 1
+    seen = [first]
+    for _ in range(MAX_TITLE_ROWS - 1):
+        try:
+            record = [h.strip() for h in next(reader)]
+        except StopIteration:
+            break
+        if is_header(record) and all(sum(1 for c in r if c) <= 2 for r in seen):
+            return record, len(seen) + 1
+        seen.append(record)
+    raise _NotFound
+
+
+class _NotFound(Exception):
+    """No line below the first is a recognisable header: read the file from line 1 as usual."""
+
+
+def read_csv_text(text: str, is_header: Callable[[list[str]], bool] | None = None) -> RawTable:
+    """Split CSV text into records, keeping spreadsheet row numbers and noting malformed records.
+
+    ``is_header`` tells a header line the table recognises, so title lines above it can be skipped.
+    """
     if not text.strip():
         raise FileError("Tệp rỗng: không có dòng tiêu đề và không có dòng số liệu nào.")
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    def open_reader():
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+
+    reader = open_reader()
     try:
-        headers = [h.strip() for h in next(reader)]
+        try:
+            headers, row = _title_rows(reader, is_header)
+        except _NotFound:
+            reader = open_reader()
+            headers, row = _title_rows(reader, None)
     except csv.Error as exc:
         raise FileError(f"Dòng tiêu đề: {lower_first(_quote_message(str(exc)))}") from None
     width = len(headers)
     records: list[list[str]] = []
     rows: list[int] = []
     problems: list[tuple[int, str]] = []
-    row = 1
     while True:
         row += 1
         try:
@@ -194,6 +256,11 @@ _THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}([.,])\d{3}(?:\1\d{3})*")  # "1.234": 1
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 _ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DMY_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_SERIAL_RE = re.compile(r"(\d{5})(?:[.,]0+)?")  # Excel's day number, e.g. 45292 (= 01/01/2024)
+# Excel's 1900 date system counts days from 30/12/1899 (its day 60 is the 29/02/1900 that never was,
+# so this base is right for every serial after 1900). Serials before 1990 are not this data's dates.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL_FROM = date(1990, 1, 1)
 _BOOL_HINT = "Có hoặc Không (cũng nhận Đạt/Không đạt, x, 1/0)"
 
 
@@ -259,7 +326,20 @@ def parse_year(raw: str, col: Column) -> int:
 
 
 def parse_date(raw: str, today: date) -> pd.Timestamp:
-    """yyyy-mm-dd or dd/mm/yyyy (also d/m/yyyy); never after today."""
+    """yyyy-mm-dd, dd/mm/yyyy (also d/m/yyyy) or an Excel serial day number; never after today."""
+    if match := _SERIAL_RE.fullmatch(raw):
+        value = _EXCEL_EPOCH + timedelta(days=int(match.group(1)))
+        if value < _SERIAL_FROM:
+            raise CellError(
+                f"“{raw}” không phải là ngày: nếu là số ngày kiểu Excel thì đó là {value:%d/%m/%Y}, "
+                f"trước năm {_SERIAL_FROM.year}; hãy định dạng ô là ngày (19/08/2024)."
+            )
+        if value > today:
+            raise CellError(
+                f"Số “{raw}” là ngày {value:%d/%m/%Y} theo cách Excel đếm ngày, là ngày trong tương lai "
+                f"(hôm nay là {today:%d/%m/%Y})."
+            )
+        return pd.Timestamp(value)
     if match := _ISO_RE.fullmatch(raw):
         year, month, day = (int(g) for g in match.groups())
     elif match := _DMY_RE.fullmatch(raw):
@@ -352,7 +432,28 @@ def _blank_errors(cells: pd.Series, col: Column) -> list[tuple[int, str]]:
     if col.nullable:
         return []
     message = f"Ô bị bỏ trống nhưng cột này bắt buộc phải có giá trị ({col.label_vi})."
-    return [(int(pos), message) for pos in cells.eq("").to_numpy().nonzero()[0]]
+    merged = message[:-1] + (
+        "; ô này nằm dưới một ô có giá trị, có thể do gộp ô (Merge) trong Excel — hãy bỏ gộp ô và "
+        "ghi giá trị vào từng dòng."
+    )
+    blank = cells.eq("").to_numpy()
+    in_merge = merged_runs(blank)
+    return [(int(pos), merged if in_merge[pos] else message) for pos in blank.nonzero()[0]]
+
+
+def merged_runs(blank) -> list[bool]:
+    """Which blank cells look like what Excel leaves of a merged cell: a run of two or more blank
+    cells right under a filled one (a single blank cell is more likely just forgotten)."""
+    flags = [False] * len(blank)
+    start = None
+    for pos in range(len(blank) + 1):
+        if pos < len(blank) and blank[pos]:
+            start = pos if start is None else start
+            continue
+        if start is not None and start > 0 and pos - start >= 2:
+            flags[start:pos] = [True] * (pos - start)
+        start = None
+    return flags
 
 
 def default_column(col: Column, length: int) -> pd.Series:

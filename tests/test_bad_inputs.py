@@ -167,6 +167,12 @@ CASES = [
 ]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _no_settle(monkeypatch):
+    """Files written by a test are complete: read them at once."""
+    monkeypatch.setattr(loaders, "SETTLE_SECONDS", 0.0)
+
+
 @pytest.mark.parametrize(("table", "edit", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input(cfg, today, data_dir, table, edit, expected):
     header, rows = copy.deepcopy(MINI[table])

@@ -517,3 +517,42 @@ def test_large_file_loads_once(tmp_path: Path) -> None:
     assert len(first.communes) == 250 and first.matching is not None and first.matching.ok
     assert shapely.get_num_coordinates(first.communes.geometry.to_numpy()).sum() < 250 * 300 / 2
     assert bd.load_boundaries(cfg_for(path), reg.copy()) is first
+
+
+def test_geojson_of_metres_without_crs_is_a_problem(tmp_path: Path) -> None:
+    # GeoJSON is lon/lat by definition, so VN-2000 metres written without a CRS are read as degrees.
+    metres = grid().to_crs("EPSG:3405")
+    path = tmp_path / "metres.geojson"
+    path.write_text(metres.set_crs(None, allow_override=True).to_json(), encoding="utf-8")
+    result = bd.load_boundaries(cfg_for(path), registry())
+    assert result.communes.empty
+    assert result.problems[0].message.startswith(
+        "Tệp ranh giới ghi hệ tọa độ kinh độ/vĩ độ (WGS 84) nhưng tọa độ không phải độ (x từ "
+    )
+    assert "EPSG:3405" in result.problems[0].message
+
+
+def test_prj_saying_wgs84_over_metres_is_a_problem(tmp_path: Path) -> None:
+    metres = grid().to_crs("EPSG:3405").set_crs("EPSG:4326", allow_override=True)
+    path = write(metres, tmp_path / "lying_prj.shp")
+    result = bd.load_boundaries(cfg_for(path), registry())
+    assert result.communes.empty and "không phải độ" in result.problems[0].message
+
+
+def test_prj_saying_metres_over_degrees_is_a_problem(tmp_path: Path) -> None:
+    degrees = grid().set_crs("EPSG:3405", allow_override=True)
+    path = write(degrees, tmp_path / "degrees_as_utm.gpkg")
+    result = bd.load_boundaries(cfg_for(path), registry())
+    assert result.communes.empty and "trông như kinh độ/vĩ độ" in result.problems[0].message
+
+
+def test_broken_boundary_file_keeps_the_last_good_map(tmp_path: Path) -> None:
+    path = write(grid(), tmp_path / "communes.geojson")
+    cfg, reg = cfg_for(path), registry()
+    good = bd.load_boundaries(cfg, reg)
+    path.write_bytes(b'{"type": "FeatureCollection", "features": [')  # truncated by a copy
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    broken = bd.load_boundaries(cfg, reg)
+    assert len(broken.communes) == len(good.communes) == COLS * ROWS
+    assert broken.problems[0].message.startswith("Không đọc được tệp ranh giới")
+    assert broken.problems[-1].message.startswith("Bản đồ đang dùng bản ranh giới hợp lệ gần nhất")

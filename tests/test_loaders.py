@@ -7,6 +7,7 @@ import json
 import os
 import re
 import threading
+import time
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,12 @@ def to_cp1258(text: str) -> bytes:
             base = "".join(c for c in parts if c not in _TONE_MARKS)
             out.append(unicodedata.normalize("NFC", base) + "".join(c for c in parts if c in _TONE_MARKS))
     return "".join(out).encode("cp1258")
+
+
+@pytest.fixture(autouse=True)
+def _no_settle(monkeypatch):
+    """Files written by a test are complete: read them at once (the settle delay has its own test)."""
+    monkeypatch.setattr(loaders, "SETTLE_SECONDS", 0.0)
 
 
 def load(cfg, today):
@@ -323,26 +330,52 @@ def test_signature_changes_with_any_file(cfg, data_dir):
     assert loaders.data_signature(cfg) != first
 
 
-def test_file_replaced_while_being_read(cfg, today, data_dir, monkeypatch):
+def _growing(path: Path):
+    """A _read_bytes under which ``path`` grows on every read, as while a writer is still appending."""
+
+    def read(p: Path) -> bytes:
+        data = p.read_bytes()
+        if p == path:
+            p.write_bytes(data + b"T9,2025-04-01,02701,T")
+        return data
+
+    return read
+
+
+def test_file_being_written_keeps_the_whole_previous_state(cfg, today, data_dir, monkeypatch):
     before = load(cfg, today)
     path = data_dir / "tipoffs.csv"
     full = path.read_bytes()
-
-    def half_then_grow(p: Path) -> bytes:
-        if p != path:
-            return p.read_bytes()
-        data = p.read_bytes()
-        p.write_bytes(data + b"T9,2025-04-01,02701,T")  # the writer is still appending
-        return data
-
-    monkeypatch.setattr(loaders, "_read_bytes", half_then_grow)
+    monkeypatch.setattr(loaders, "_read_bytes", _growing(path))
     path.write_bytes(full[: len(full) // 2])
+    during = loaders.load_dataset(cfg, today)
+    assert during.problems == [] and during.signature == before.signature  # the previous state, whole
+    assert_same_frames(during, before)
+    monkeypatch.undo()
+    path.write_bytes(full[: full.index(b"T3,")])  # the writer stopped half-way, at a line end
+    after = loaders.load_dataset(cfg, today)
+    assert after.tables["tipoffs"].ok and len(after.frame("tipoffs")) == 2  # a file that is still is read
+
+
+def test_file_still_growing_on_first_load_is_reported(cfg, today, data_dir, monkeypatch):
+    path = data_dir / "tipoffs.csv"
+    monkeypatch.setattr(loaders, "_read_bytes", _growing(path))
     state = loaders.load_dataset(cfg, today).tables["tipoffs"]
     assert state.problems == (
         Problem("tipoffs.csv", "Tệp đang được ghi (thay đổi trong lúc đọc); sẽ đọc lại ở lần làm mới sau."),
     )
-    assert state.stale
-    pd.testing.assert_frame_equal(state.frame, before.frame("tipoffs"))
+    assert state.frame.empty and not state.stale
+
+
+def test_recent_files_are_read_once_they_are_still(cfg, today, data_dir, monkeypatch):
+    monkeypatch.setattr(loaders, "SETTLE_SECONDS", 0.3)
+    before = load(cfg, today)
+    header, rows = MINI["models"]
+    (data_dir / "models.csv").write_text(csv_text(header, rows[:2]), encoding="utf-8")
+    started = time.monotonic()
+    after = load(cfg, today)  # waits until the new file has been still for 0.3 s, then reads it
+    assert 0.2 <= time.monotonic() - started < 2
+    assert len(after.frame("models")) == 2 and len(before.frame("models")) == 3
 
 
 def test_file_replaced_once_is_read_again(cfg, today, data_dir, monkeypatch):
