@@ -483,7 +483,13 @@ def load(
 
     # DASHBOARD_CONFIG="" reads no settings file: the defaults point at the bundled demo data.
     # Full error details (instead of the config's "none") so the table can say which exception it was.
-    env = {"DASHBOARD_CONFIG": "", "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full"}
+    # No file watcher, as in a deployment: a source file saved during the run would otherwise make
+    # Streamlit unload the dashboard's modules under the running sessions (KeyError: 'dashboard').
+    env = {
+        "DASHBOARD_CONFIG": "",
+        "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "full",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+    }
     with browser.serve(PROJECT_ROOT / "app.py", PROJECT_ROOT, env) as server:
         return asyncio.run(run_load(server.url, sessions, seconds, think, server.process.pid, seed))
 
