@@ -98,7 +98,8 @@ def rating_changes(
     before = ratings.loc[ratings["year"] == year - 1, cols]
     both = now.merge(before, on="commune_code", suffixes=("", "_prev"))
     both = both.merge(communes[["commune_code", "commune_name", "district_name"]], on="commune_code")
-    both["steps"] = both["rating_prev"].map(rank) - both["rating"].map(rank)
+    # As floats: with no previous year the frame is empty and map() would keep the text dtype.
+    both["steps"] = both["rating_prev"].map(rank).astype("float") - both["rating"].map(rank).astype("float")
     both["score_change"] = both["score"] - both["score_prev"]
     return both.sort_values(["steps", "score_change"]).reset_index(drop=True)
 

@@ -122,6 +122,11 @@ def test_rating_drops_finds_communes_that_fell_a_level(ratings, communes):
     assert list(drops["steps"]) == [-2, -1]
 
 
+def test_rating_drops_of_the_first_year_is_empty_not_an_error(ratings, communes):
+    first = int(ratings["year"].min())  # no year before it to compare with
+    assert metrics.rating_drops(ratings, communes, first, LEVELS).empty
+
+
 @pytest.mark.parametrize(
     ("current", "previous", "delta", "relative"),
     [(12, 10, 2, 0.2), (5, 10, -5, -0.5), (3, 0, 3, None), (0, 0, 0, None)],

@@ -206,3 +206,10 @@ def test_a_province_without_districts_filters_by_commune(no_district_config, raw
     for spec in PAGES:
         at.switch_page(spec.file).run()
         assert not at.exception, spec.file
+
+
+def test_the_oldest_year_has_no_drops_and_no_error(raw):
+    oldest = min(int(y) for y in raw["ratings"]["year"])
+    at = _app(year=str(oldest))
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.selectbox(key="f_year").value == oldest
