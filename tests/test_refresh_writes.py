@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTLE = 0.25  # seconds a version must be still before it is shown (loaders.SETTLE_SECONDS)
 WRITE_SECONDS = 7.0
 TODAY = date(2025, 12, 31)
+STAMP = '<p class="bcd-stamp"'
+RECEIVED = [date(2025, 1, 10), date(2025, 2, 1), date(2025, 3, 5)]  # tip-offs of tests/conftest.py MINI
 
 
 def _version(name: str) -> dict[str, bytes]:
@@ -127,7 +129,9 @@ def test_pages_and_loader_never_show_a_mix(served, tmp_path):
     refs = {v: _frames(tmp_path / f"ref_{v}", v) for v in ("A", "B")}
     cfg = config_from_mapping({"data_dir": str(served)})
     assert classify(loaders.load_dataset(cfg, TODAY), refs) == "A"
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["period"] = "y:2025"  # the whole year: every tip-off of A and B counts
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
 
     ctx = multiprocessing.get_context("spawn")
@@ -145,14 +149,19 @@ def test_pages_and_loader_never_show_a_mix(served, tmp_path):
             at.run()
             assert not at.exception, [e.value for e in at.exception]
             received = {m.label: m.value for m in at.metric}["Tin báo, tố giác tiếp nhận"]
-            stamp = " ".join(h.value for h in at.get("html") if "bcd-stamp" in str(h.value))
+            # The stamp paragraph itself (the page's style sheet also names the classes).
+            stamp = " ".join(h.value for h in at.get("html") if str(h.value).startswith(STAMP))
             # A: three tip-offs as of 30/06/2025; B: six as of 31/07/2025. Never A's figure with B's date,
             # unless the stamp says a file has problems: then that table shows its last valid version.
             shown = (received, "30/06/2025" in stamp, "31/07/2025" in stamp)
+            # The figure each version gives for the period on screen (B counts every tip-off twice).
+            period = at.session_state["_page_context"].sel.period
+            n = sum(period.start <= day <= period.end for day in RECEIVED)
+            a, b = str(n), str(2 * n)
             if "bcd-stale" in stamp:
-                assert received in {"3", "6"} and shown[1] != shown[2], stamp
+                assert received in {a, b} and shown[1] != shown[2], (stamp, period)
             else:
-                assert shown in {("3", True, False), ("6", False, True)}, (received, stamp)
+                assert shown in {(a, True, False), (b, False, True)}, (received, stamp, period)
             pages.append(received)
     finally:
         process.join(timeout=WRITE_SECONDS + 5)
