@@ -6,8 +6,14 @@ meeting pack) builds the same objects, so the numbers cannot drift apart.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -19,6 +25,8 @@ from dashboard.loaders import Dataset
 from dashboard.metrics import Change, TipoffSummary
 from dashboard.schema import Problem
 from dashboard.selection import Period, Selection
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,9 @@ class Scope:
     models: pd.DataFrame  # models of the area
     tipoffs: pd.DataFrame  # tip-offs of communes in the area
     as_of: dt.date
+    # Names this exact input (data version, selection, user's area, settings); reports are then
+    # computed once and reused by every session and rerun asking the same. None: never reused.
+    key: Hashable | None = None
 
     @property
     def codes(self) -> list[str]:
@@ -45,8 +56,9 @@ def make_scope(
     frames: dict[str, pd.DataFrame],
     communes_in_area: pd.DataFrame,
     as_of: dt.date,
+    key: Hashable | None = None,
 ) -> Scope:
-    """Restrict each table to the selected area."""
+    """Restrict each table to the selected area (``key``: see Scope.key)."""
     codes = list(communes_in_area["commune_code"])
     return Scope(
         cfg=cfg,
@@ -56,7 +68,45 @@ def make_scope(
         models=metrics.models_in_scope(frames["models"], communes_in_area, sel),
         tipoffs=metrics.in_communes(frames["tipoffs"], codes),
         as_of=as_of,
+        key=key,
     )
+
+
+_MEMO: OrderedDict[Hashable, object] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+_MEMO_SIZE = 512  # entries; a few dozen selections × a dozen reports
+
+
+def _memo(fn: Callable[..., T]) -> Callable[..., T]:
+    """Reuse a report for the same Scope.key, language and plain arguments.
+
+    Thirty members opening the same view before a meeting then cost one computation. Other
+    arguments (a TipoffReport) are derived from the scope and left out of the key. Callers get
+    a copy, so one of them changing a frame cannot change what the next one is given.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(scope: Scope, *args):
+        if scope.key is None:
+            return fn(scope, *args)
+        plain = tuple(a for a in args if isinstance(a, (str, int, float)))
+        key = (fn.__name__, scope.key, i18n.get_language(), plain)
+        with _MEMO_LOCK:
+            hit = _MEMO.get(key, _MISSING)
+            if hit is not _MISSING:
+                _MEMO.move_to_end(key)
+        if hit is _MISSING:
+            hit = fn(scope, *args)
+            with _MEMO_LOCK:
+                _MEMO[key] = hit
+                while len(_MEMO) > _MEMO_SIZE:
+                    _MEMO.popitem(last=False)
+        return copy.deepcopy(hit)
+
+    return wrapper
+
+
+_MISSING = object()
 
 
 # ---------------------------------------------------------------- tip-offs
@@ -84,6 +134,7 @@ class TipoffReport:
         return None if now is None or before is None else Change(now, before)
 
 
+@_memo
 def tipoffs(scope: Scope) -> TipoffReport | None:
     """Tip-off figures for the selected period; None when no period can be chosen."""
     sel, cfg = scope.sel, scope.cfg
@@ -116,6 +167,7 @@ def masked(frame: pd.DataFrame, cfg: Config, column: str = "count", *, bars: boo
     return out
 
 
+@_memo
 def trend(scope: Scope, tips: TipoffReport) -> pd.DataFrame:
     """Monthly tip-offs of the period beside the comparison period (small counts masked)."""
     return masked(metrics.trend_with_comparison(scope.tipoffs, tips.period, tips.comparison), scope.cfg)
@@ -163,6 +215,7 @@ class RatingReport:
         return int(self.counts.loc[self.counts["rating"] != metrics.UNRATED, "communes"].sum())
 
 
+@_memo
 def ratings(scope: Scope) -> RatingReport | None:
     """Rating figures for the selected year; None when there is no rating at all."""
     year = scope.sel.year
@@ -204,6 +257,7 @@ class ModelReport:
     weak: pd.DataFrame  # weak or stopped
 
 
+@_memo
 def models(scope: Scope) -> ModelReport:
     """Model figures; "new" means launched during the selected tip-off period."""
     cfg, frame = scope.cfg, scope.models
@@ -221,6 +275,7 @@ def models(scope: Scope) -> ModelReport:
     )
 
 
+@_memo
 def models_table(scope: Scope, query: str = "") -> pd.DataFrame:
     """The searchable model table, columns named for display; ``query`` matches any text cell."""
     frame = scope.models.copy()
@@ -261,6 +316,7 @@ class TipoffBreakdown:
     top_communes: pd.DataFrame  # the ten communes with most tip-offs
 
 
+@_memo
 def tipoff_breakdown(scope: Scope, tips: TipoffReport) -> TipoffBreakdown:
     """Split the period's tip-offs by kind, category, district and commune."""
     cfg = scope.cfg
@@ -282,6 +338,7 @@ def tipoff_breakdown(scope: Scope, tips: TipoffReport) -> TipoffBreakdown:
     )
 
 
+@_memo
 def overdue(scope: Scope) -> pd.DataFrame:
     """Tip-offs of the area still open past the deadline today, with display columns."""
     cfg = scope.cfg
@@ -298,6 +355,7 @@ def overdue(scope: Scope) -> pd.DataFrame:
 # ---------------------------------------------------------------- map
 
 
+@_memo
 def map_values(scope: Scope) -> pd.DataFrame:
     """Per commune of the area: what the map colours by (see metrics.commune_map_frame)."""
     sel = scope.sel

@@ -87,7 +87,9 @@ def start() -> PageContext | None:
     names = [opts.areas.get(c, c) for c in (sel.districts or sel.communes)]
     area = ", ".join(names) if names else (everything or t("filters.whole_province"))
     frames = {name: data.frame(name) for name in ("ratings", "models", "tipoffs")}
-    ctx = PageContext(cfg, user, data, sel, scope, area, report.make_scope(cfg, sel, frames, scope, as_of))
+    key = (data.signature, sel, user.districts, as_of, hash(repr(cfg)))  # see report.Scope.key
+    reports = report.make_scope(cfg, sel, frames, scope, as_of, key)
+    ctx = PageContext(cfg, user, data, sel, scope, area, reports)
     st.session_state[_CTX] = ctx
     _pack_downloads(ctx)
     _refresh_timer(cfg, data.signature)
