@@ -133,7 +133,7 @@ def test_example_settings_files_are_valid(name: str) -> None:
     assert cfg.boundaries_file.suffix in {".gpkg", ".shp", ".geojson"}
     if cfg.groups_file is not None:
         assert cfg.groups_file.is_file()
-    assert name.removesuffix(".toml") in (ROOT / "docs" / "tinh-moi.md").read_text(encoding="utf-8")
+    assert name.removesuffix(".toml") in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_file_problems_are_printed_once(tmp_path: Path, monkeypatch, capsys) -> None:
