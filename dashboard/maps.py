@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.map import Layer
 from jinja2 import Template
 
 from dashboard import fmt
@@ -190,26 +192,119 @@ def _has_districts(frame: pd.DataFrame) -> bool:
     return "district_name" in frame.columns and frame["district_name"].map(_text).ne(fmt.DASH).any()
 
 
-def _feature_collection(frame: gpd.GeoDataFrame, rows: list[tuple[str, str, str, Callable]]) -> dict:
-    """Slim GeoJSON: the code as id, the preformatted tooltip values, coordinates rounded."""
-    geoms = shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, COORD_DECIMALS))
+# The map travels as a compact encoding that a few lines of our own script turn back into GeoJSON
+# in the browser, before Leaflet sees it. Coordinates are integers of the display grid (1e-5°, the
+# grid dashboard.boundaries snaps to), each vertex written as its step from the previous one, in
+# base-64 digits of 5 bits plus a "more digits follow" bit. A simplified commune edge moves a few
+# hundred grid steps per vertex, so a vertex takes ~4 characters instead of ~24 as JSON numbers.
+# The alphabet has no "_" (streamlit-folium renames "_abc…" words in the script) and nothing that
+# JSON or HTML would escape.
+COORD_SCALE = 10**COORD_DECIMALS
+_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-."
+_DIGIT_CODES = np.frombuffer(_DIGITS.encode("ascii"), dtype=np.uint8)
+_POLYGON, _LINE = 3, 1  # shapely type ids of the parts each kind of layer keeps
+
+
+def encode_integers(values: np.ndarray) -> str:
+    """Signed integers as base-64 digits, least significant first; digit & 32 means "more follow"."""
+    zigzag = np.where(values < 0, -2 * values - 1, 2 * values).astype(np.uint64)
+    if zigzag.size == 0:
+        return ""
+    lengths = np.ones(zigzag.size, dtype=np.int64)
+    rest = zigzag >> np.uint64(5)
+    while rest.any():
+        lengths += rest > 0
+        rest >>= np.uint64(5)
+    places = np.arange(int(lengths.max()))
+    digits = (zigzag[:, None] >> (places * 5).astype(np.uint64)[None, :]) & np.uint64(31)
+    digits += np.uint64(32) * (places[None, :] < lengths[:, None] - 1)
+    return _DIGIT_CODES[digits[places[None, :] < lengths[:, None]]].tobytes().decode("ascii")
+
+
+def encode_geometries(geoms: np.ndarray, polygons: bool) -> tuple[list[list], str]:
+    """The vertex counts of each geometry's parts, and every vertex in one string (see encode_integers).
+
+    Polygon layers give, per geometry, a list of polygons, each a list of ring lengths (exterior
+    first), the closing vertex left out; line layers give a list of line lengths. Parts of other
+    kinds (a point left by clipping a line) are dropped.
+    """
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    kept = shapely.get_type_id(parts) == (_POLYGON if polygons else _LINE)
+    parts, owner = parts[kept], owner[kept]
+    if polygons:
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+    else:
+        rings, ring_part = parts, np.arange(len(parts))
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    lengths = np.bincount(ring_of, minlength=len(rings))
+    if polygons:  # rings repeat their first vertex at the end: the browser adds it back
+        closing = np.cumsum(lengths) - 1
+        coords = np.delete(coords, closing[lengths > 0], axis=0)
+        lengths = np.maximum(lengths - 1, 0)
+    grid = np.rint(coords * COORD_SCALE).astype(np.int64)
+    steps = np.diff(grid, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    shapes: list[list] = [[] for _ in range(len(geoms))]
+    if polygons:
+        by_part: list[list[int]] = [[] for _ in range(len(parts))]
+        for part, n in zip(ring_part.tolist(), lengths.tolist(), strict=True):
+            by_part[part].append(n)
+        for geom, rings_of_part in zip(owner.tolist(), by_part, strict=True):
+            shapes[geom].append(rings_of_part)
+    else:
+        for geom, n in zip(owner.tolist(), lengths.tolist(), strict=True):
+            shapes[geom].append(n)
+    return shapes, encode_integers(steps.ravel())
+
+
+def _column(values: list[str]) -> list[str] | dict[str, list]:
+    """A property column; repeated values (districts, ratings) as distinct values and indices."""
+    distinct = list(dict.fromkeys(values))
+    if len(distinct) * 2 > len(values):
+        return values
+    index = {v: i for i, v in enumerate(distinct)}
+    return {"k": distinct, "i": [index[v] for v in values]}
+
+
+def _compact(
+    geoms: np.ndarray,
+    *,
+    polygons: bool,
+    styles: list[dict],
+    style_of: list[int] | None = None,
+    ids: list[str] | None = None,
+    properties: dict[str, list[str]] | None = None,
+) -> dict:
+    """One layer's compact payload: shapes, coordinates, ids, property columns, styles."""
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    keep = np.flatnonzero(present).tolist()
+    shapes, coords = encode_geometries(geoms[present], polygons)
+    payload: dict = {"polygons": polygons, "g": shapes, "c": coords, "s": styles}
+    if style_of is not None and len(styles) > 1:
+        payload["si"] = [style_of[i] for i in keep]
+    if ids is not None:
+        payload["id"] = [ids[i] for i in keep]
+    if properties:
+        payload["p"] = {name: _column([column[i] for i in keep]) for name, column in properties.items()}
+    return payload
+
+
+def _commune_payload(
+    frame: gpd.GeoDataFrame, rows: list[tuple[str, str, str, Callable]], fills: list[str]
+) -> dict:
+    """The communes: the code as id, the preformatted tooltip values, one style per distinct fill."""
     codes = frame["commune_code"].astype(str).tolist()
-    columns = {source: frame[source].tolist() if source in frame.columns else [None] * len(frame)
-               for _, source, _, _ in rows}  # fmt: skip
-    features = []
-    for i, (code, geom) in enumerate(zip(codes, geoms, strict=True)):
-        if geom is None or geom.is_empty:
-            continue
-        props = {"code": code}
-        for prop, source, _, formatter in rows:
-            props[prop] = html.escape(formatter(columns[source][i]))
-        features.append(
-            {"type": "Feature", "id": code, "properties": props, "geometry": geom.__geo_interface__}
-        )
-    return {"type": "FeatureCollection", "features": features}
+    properties = {"code": codes}
+    for prop, source, _, formatter in rows:
+        column = frame[source].tolist() if source in frame.columns else [None] * len(frame)
+        properties[prop] = [formatter(v) for v in column]
+    palette = list(dict.fromkeys(fills))
+    styles = [{"fillColor": c, "fillOpacity": 0.85, "color": BORDER_COLOUR, "weight": 1} for c in palette]
+    style_of = [palette.index(f) for f in fills]
+    geoms = frame.geometry.to_numpy()
+    return _compact(geoms, polygons=True, styles=styles, style_of=style_of, ids=codes, properties=properties)
 
 
-def _outline_collection(
+def _outline_payload(
     districts: gpd.GeoDataFrame, focus: tuple[float, float, float, float] | None = None
 ) -> dict:
     """District outlines as lines; with a ``focus``, only the lines in and around it.
@@ -218,22 +313,142 @@ def _outline_collection(
     its server time) for lines far off screen. The lines are clipped, not the polygons, so the cut
     draws no edge of its own.
     """
-    geoms = districts.geometry.to_numpy()
+    geoms = shapely.boundary(districts.geometry.to_numpy())
     if focus is not None:
         minx, miny, maxx, maxy = focus
         # A whole view's width and height around the focus: what the fitted view and a little
         # panning show, whatever the screen's aspect.
         dx, dy = maxx - minx, maxy - miny
-        geoms = shapely.clip_by_rect(shapely.boundary(geoms), minx - dx, miny - dy, maxx + dx, maxy + dy)
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy, COORD_DECIMALS))
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": {}, "geometry": g.__geo_interface__}
-            for g in geoms
-            if g is not None and not g.is_empty
-        ],
-    }
+        geoms = shapely.clip_by_rect(geoms, minx - dx, miny - dy, maxx + dx, maxy + dy)
+    style = {"color": DISTRICT_COLOUR, "weight": 3, "fill": False, "opacity": 0.9}
+    return _compact(geoms, polygons=False, styles=[style])
+
+
+def _script_json(value: object) -> str:
+    """JSON for inside a <script>: compact, UTF-8 kept (a Vietnamese letter is 2–3 bytes, not 6)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class _Decoder(MacroElement):
+    """Defines bcdDecode once per map: a compact layer payload (see encode_geometries) → GeoJSON."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        function bcdDecode(d) {
+            var digits = {{ this.digits|tojson }}, scale = {{ this.scale }}, value = [];
+            for (var k = 0; k < digits.length; k++) value[digits.charCodeAt(k)] = k;
+            var s = d.c, at = 0, x = 0, y = 0;
+            function next() {
+                var n = 0, place = 1, digit;
+                do { digit = value[s.charCodeAt(at++)]; n += (digit & 31) * place; place *= 32; }
+                while (digit & 32);
+                return n % 2 ? -(n + 1) / 2 : n / 2;
+            }
+            function line(n, closed) {
+                var points = [];
+                for (var i = 0; i < n; i++) { x += next(); y += next(); points.push([x / scale, y / scale]); }
+                if (closed && n) points.push(points[0]);
+                return points;
+            }
+            function cell(column, i) { return column.k ? column.k[column.i[i]] : column[i]; }
+            return {type: "FeatureCollection", features: d.g.map(function (parts, i) {
+                var geometry;
+                if (d.polygons) {
+                    var polygons = parts.map(function (rings) {
+                        return rings.map(function (n) { return line(n, true); });
+                    });
+                    geometry = polygons.length == 1 ? {type: "Polygon", coordinates: polygons[0]}
+                        : {type: "MultiPolygon", coordinates: polygons};
+                } else {
+                    var lines = parts.map(function (n) { return line(n, false); });
+                    geometry = lines.length == 1 ? {type: "LineString", coordinates: lines[0]}
+                        : {type: "MultiLineString", coordinates: lines};
+                }
+                var properties = {};
+                for (var name in d.p || {}) properties[name] = cell(d.p[name], i);
+                var feature = {type: "Feature", properties: properties, geometry: geometry};
+                if (d.id) feature.id = d.id[i];
+                return feature;
+            })};
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Decoder"
+        self.digits = _DIGITS
+        self.scale = COORD_SCALE
+
+
+class CompactGeoJson(Layer):
+    """A GeoJSON layer sent compactly (see encode_geometries), styled per feature, with a text tooltip.
+
+    The tooltip is built from DOM text nodes, never innerHTML, so a commune named like markup
+    shows as that text. Hover thickens the border; streamlit-folium returns the clicked feature.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var d = {{ this.payload_json }};
+            var byId = {};
+            if (d.si) d.id.forEach(function (id, i) { byId[id] = d.s[d.si[i]]; });
+            var highlight = {{ this.highlight|tojson }};
+            var layer = L.geoJson(null, Object.assign({
+                style: function (f) { return d.si ? byId[f.id] : d.s[0]; },
+                onEachFeature: function (feature, item) {
+                    if (!highlight) return;
+                    item.on({
+                        mouseover: function (e) { e.target.setStyle(highlight); },
+                        mouseout: function (e) { layer.resetStyle(e.target); }
+                    });
+                }
+            }, {{ this.options|tojson }}));
+            layer.addData(bcdDecode(d));
+            {%- if this.tooltip %}
+            var tip = {{ this.tooltip|tojson }};
+            layer.bindTooltip(function (item) {
+                var table = document.createElement("table"), values = item.feature.properties;
+                tip.fields.forEach(function (field, i) {
+                    var row = table.insertRow();
+                    row.appendChild(document.createElement("th")).textContent = tip.aliases[i];
+                    row.appendChild(document.createElement("td")).textContent = values[field];
+                });
+                return table;
+            }, tip.options);
+            {%- endif %}
+            return layer;
+        })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        payload: dict,
+        *,
+        name: str,
+        highlight: dict | None = None,
+        tooltip: dict | None = None,
+        **options: object,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=False)
+        self._name = "CompactGeoJson"
+        self.payload = payload
+        self.highlight = highlight
+        self.tooltip = tooltip
+        self.options = options
+
+    @property
+    def payload_json(self) -> str:
+        """The payload as written into the script."""
+        return _script_json(self.payload)
 
 
 class _Legend(MacroElement):
@@ -341,26 +556,19 @@ def build_map(
         folium.TileLayer(tiles=tile_url, attr=attribution, control=False).add_to(m)
 
     fills, legend_items = fill_colours(frame, mode, colours)
-    styles = {
-        str(code): {"fillColor": fill, "fillOpacity": 0.85, "color": BORDER_COLOUR, "weight": 1}
-        for code, fill in zip(frame["commune_code"], fills, strict=True)
-    }
     rows = [r for r in _TOOLTIP_ROWS if r[0] != "district" or _has_districts(frame)]
-    tooltip = folium.GeoJsonTooltip(
-        fields=[r[0] for r in rows],
-        aliases=[t(r[2]) for r in rows],
-        sticky=True,
-        opacity=1.0,  # Leaflet's default 0.9 lets the fills show through the text on a projector
-        class_name="bcd-tooltip",
-    )
-    folium.GeoJson(
-        _feature_collection(frame, rows),
+    tooltip = {
+        "fields": [r[0] for r in rows],
+        "aliases": [t(r[2]) for r in rows],
+        # Leaflet's default opacity 0.9 lets the fills show through the text on a projector.
+        "options": {"sticky": True, "opacity": 1.0, "className": "bcd-tooltip"},
+    }
+    _Decoder().add_to(m)
+    CompactGeoJson(
+        _commune_payload(frame, rows, fills),
         name="communes",
-        style_function=lambda feature: styles[feature["id"]],
-        highlight_function=lambda _feature: {"weight": 3, "color": DISTRICT_COLOUR},
-        # folium checks tooltip fields against the first feature, so an empty selection has none.
-        tooltip=tooltip if not frame.empty else None,
-        control=False,
+        highlight={"weight": 3, "color": DISTRICT_COLOUR},
+        tooltip=tooltip,
     ).add_to(m)
 
     drawn_districts = districts is not None and not districts.empty
@@ -368,13 +576,11 @@ def build_map(
         # A pane above the communes that ignores the mouse: outlines stay on top, even over a
         # hovered commune, and clicks fall through to the commune underneath.
         folium.map.CustomPane(DISTRICT_PANE, z_index=450, pointer_events=False).add_to(m)
-        folium.GeoJson(
-            _outline_collection(districts.to_crs("EPSG:4326") if districts.crs else districts, focus),
+        CompactGeoJson(
+            _outline_payload(districts.to_crs("EPSG:4326") if districts.crs else districts, focus),
             name="districts",
-            style_function=lambda _f: {"color": DISTRICT_COLOUR, "weight": 3, "fill": False, "opacity": 0.9},
             interactive=False,
             pane=DISTRICT_PANE,
-            control=False,
         ).add_to(m)
 
     title = t(f"map.mode.{mode}")

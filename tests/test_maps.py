@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextvars
+import json
 import re
 
 import folium
 import geopandas as gpd
-import pandas as pd
+import numpy as np
 import pytest
+import shapely
 from shapely.geometry import box
 
 from dashboard import i18n, maps
 from dashboard.config import Config
+from dashboard.ui import mapview
 from dashboard.ui.mapview import clicked_code
 
 COLOURS = Config().rating_colours
@@ -55,13 +58,68 @@ def layers(m: folium.Map, kind: type) -> list:
     return [child for child in m._children.values() if isinstance(child, kind)]
 
 
-def commune_layer(m: folium.Map) -> folium.GeoJson:
-    return next(g for g in layers(m, folium.GeoJson) if g.layer_name == "communes")
+def commune_layer(m: folium.Map) -> maps.CompactGeoJson:
+    return next(g for g in layers(m, maps.CompactGeoJson) if g.layer_name == "communes")
+
+
+def integers(text: str) -> list[int]:
+    """Python twin of the browser's decoder (maps._Decoder): base-64 digits → signed integers."""
+    out, n, place = [], 0, 1
+    for char in text:
+        digit = maps._DIGITS.index(char)
+        n += (digit & 31) * place
+        place *= 32
+        if not digit & 32:
+            out.append(-(n + 1) // 2 if n % 2 else n // 2)
+            n, place = 0, 1
+    assert place == 1, "the last number is cut short"
+    return out
+
+
+def features(layer: maps.CompactGeoJson) -> list[dict]:
+    """The GeoJSON features the browser rebuilds from a compact layer, as maps._Decoder does."""
+    payload = layer.payload
+    steps = iter(integers(payload["c"]))
+    x = y = 0
+
+    def line(n: int, closed: bool) -> list[list[float]]:
+        nonlocal x, y
+        points = []
+        for _ in range(n):
+            x += next(steps)
+            y += next(steps)
+            points.append([x / maps.COORD_SCALE, y / maps.COORD_SCALE])
+        return points + points[:1] if closed else points
+
+    out = []
+    for i, parts in enumerate(payload["g"]):
+        if payload["polygons"]:
+            coords = [[line(n, True) for n in rings] for rings in parts]
+            geometry = {"type": "Polygon", "coordinates": coords[0]} if len(coords) == 1 else {
+                "type": "MultiPolygon", "coordinates": coords}  # fmt: skip
+        else:
+            coords = [line(n, False) for n in parts]
+            geometry = {"type": "LineString", "coordinates": coords[0]} if len(coords) == 1 else {
+                "type": "MultiLineString", "coordinates": coords}  # fmt: skip
+        props = {name: col["k"][col["i"][i]] if isinstance(col, dict) else col[i]
+                 for name, col in payload.get("p", {}).items()}  # fmt: skip
+        feature = {"type": "Feature", "properties": props, "geometry": geometry}
+        if "id" in payload:
+            feature["id"] = payload["id"][i]
+        out.append(feature)
+    assert next(steps, None) is None, "coordinates left over"
+    return out
+
+
+def style(layer: maps.CompactGeoJson, i: int) -> dict:
+    """The style of the i-th feature."""
+    payload = layer.payload
+    return payload["s"][payload["si"][i]] if "si" in payload else payload["s"][0]
 
 
 def fills(m: folium.Map) -> dict[str, str]:
     layer = commune_layer(m)
-    return {f["id"]: layer.style_function(f)["fillColor"] for f in layer.data["features"]}
+    return {f["id"]: style(layer, i)["fillColor"] for i, f in enumerate(features(layer))}
 
 
 def legend(m: folium.Map) -> str:
@@ -145,16 +203,15 @@ def test_numeric_classes_labels(values: list, integer: bool, zero_class: bool, l
 def test_tooltip_has_vietnamese_labels_and_formatted_values() -> None:
     m = build("rating")
     layer = commune_layer(m)
-    tooltip = next(c for c in layer._children.values() if isinstance(c, folium.GeoJsonTooltip))
-    assert tooltip.aliases == [
+    assert layer.tooltip["aliases"] == [
         "Xã, phường", "Huyện", "Xếp loại", "Điểm", "An toàn về ANTT", "Tin báo /10.000 dân", "Số mô hình",
     ]  # fmt: skip
-    props = {f["id"]: f["properties"] for f in layer.data["features"]}
+    props = {f["id"]: f["properties"] for f in features(layer)}
     assert props["01002"] == {
         "code": "01002", "name": "Phường Đông", "district": "Huyện Một", "rating": "Khá",
         "score": "85,5", "standard": "Đạt", "tipoffs": "1,2", "models": "1",
     }  # fmt: skip
-    assert props["01003"]["name"] == "Xã &lt;Tây&gt;"  # the tooltip uses innerHTML
+    assert props["01003"]["name"] == "Xã <Tây>"  # as text: the tooltip writes text nodes, never HTML
     assert props["01003"]["standard"] == "Chưa đạt"
     assert props["01003"]["score"] in ("60,2", "60,3")  # Babel rounds half to even
     assert props["01005"]["rating"] == "Chưa xếp loại"
@@ -164,17 +221,16 @@ def test_tooltip_has_vietnamese_labels_and_formatted_values() -> None:
 
 def test_tooltip_in_english() -> None:
     m = in_language("en", build, "standard")
-    tooltip = next(c for c in commune_layer(m)._children.values() if isinstance(c, folium.GeoJsonTooltip))
-    assert "Commune" in tooltip.aliases
-    props = {f["id"]: f["properties"] for f in commune_layer(m).data["features"]}
+    assert "Commune" in commune_layer(m).tooltip["aliases"]
+    props = {f["id"]: f["properties"] for f in features(commune_layer(m))}
     assert props["01002"]["score"] == "85.5" and props["01002"]["standard"] == "Met"
 
 
 def test_no_district_row_when_there_are_no_districts() -> None:
     frame = communes().assign(district_name=None)
     m = maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX)
-    assert "district" not in commune_layer(m).data["features"][0]["properties"]
-    assert [g.layer_name for g in layers(m, folium.GeoJson)] == ["communes"]
+    assert "district" not in features(commune_layer(m))[0]["properties"]
+    assert [g.layer_name for g in layers(m, maps.CompactGeoJson)] == ["communes"]
     assert "Ranh giới huyện" not in legend(m)
 
 
@@ -183,7 +239,7 @@ def test_properties_are_slim_and_coordinates_rounded() -> None:
     frame["geometry"] = frame.geometry.translate(1e-7 / 3, 1e-7 / 3)
     frame["extra_column"] = "not needed"
     m = maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX)
-    feature = commune_layer(m).data["features"][0]
+    feature = features(commune_layer(m))[0]
     assert set(feature["properties"]) == {"code", "name", "district", "rating", "score", "standard",
                                           "tipoffs", "models"}  # fmt: skip
     xs = [x for ring in feature["geometry"]["coordinates"] for x, _ in ring]
@@ -211,14 +267,14 @@ def test_only_the_configured_tile_url() -> None:
 
 def test_district_outlines_on_top_and_not_interactive() -> None:
     m = build("rating")
-    names = [g.layer_name for g in layers(m, folium.GeoJson)]
+    names = [g.layer_name for g in layers(m, maps.CompactGeoJson)]
     assert names == ["communes", "districts"]
-    outline = layers(m, folium.GeoJson)[1]
-    assert len(outline.data["features"]) == 2
+    outline = layers(m, maps.CompactGeoJson)[1]
+    assert len(features(outline)) == 2
     assert outline.options["interactive"] is False
     assert outline.options["pane"] == maps.DISTRICT_PANE
-    style = outline.style_function(outline.data["features"][0])
-    assert style["fill"] is False and style["weight"] > 1
+    outline_style = style(outline, 0)
+    assert outline_style["fill"] is False and outline_style["weight"] > 1
     pane = next(c for c in m._children.values() if isinstance(c, folium.map.CustomPane))
     assert pane.z_index > 400 and pane.pointer_events is False  # above overlayPane (400)
     assert "Ranh giới huyện" in legend(m)
@@ -245,7 +301,7 @@ def test_projected_frame_is_reprojected() -> None:
 def test_empty_frame_still_builds() -> None:
     frame = communes().iloc[0:0]
     m = maps.build_map(frame, "tipoffs", None, colours=COLOURS, leaflet_prefix=PREFIX)
-    assert commune_layer(m).data["features"] == []
+    assert features(commune_layer(m)) == []
     assert not re.findall(r"https?://", m.get_root().render())
 
 
@@ -295,10 +351,13 @@ def test_many_communes_render_quickly_and_small() -> None:
         ],
         crs="EPSG:4326",
     )
-    html = maps.build_map(frame, "tipoffs", None, colours=COLOURS, leaflet_prefix=PREFIX).get_root().render()
-    assert html.count('"type": "Feature"') == n
-    assert len(html) < 2_000_000
-    assert pd.notna(len(html))
+    m = maps.build_map(frame, "tipoffs", None, colours=COLOURS, leaflet_prefix=PREFIX)
+    html = m.get_root().render()
+    assert len(features(commune_layer(m))) == n
+    vertices = int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum())
+    # Each vertex a few characters (JSON numbers took ~24), plus the page and the tooltip values.
+    assert len(commune_layer(m).payload["c"]) < 5 * vertices
+    assert len(html) < 6 * vertices + 40_000
 
 
 def test_map_options_for_a_meeting_room() -> None:
@@ -314,12 +373,66 @@ def test_map_options_for_a_meeting_room() -> None:
 def test_a_focused_map_carries_only_the_outlines_around_the_focus() -> None:
     focus = (106.085, 20.42, 106.095, 20.43)  # by the second district's east edge, far from the first
     m = build("rating", focus=focus)
-    outline = layers(m, folium.GeoJson)[1]
-    features = outline.data["features"]
-    assert len(features) == 1  # the first district's outline is off screen: not sent
-    geometry = features[0]["geometry"]
+    outline = layers(m, maps.CompactGeoJson)[1]
+    lines = features(outline)
+    assert len(lines) == 1  # the first district's outline is off screen: not sent
+    geometry = lines[0]["geometry"]
     assert geometry["type"] in ("LineString", "MultiLineString")  # lines: the cut draws no edge
     lines = geometry["coordinates"] if geometry["type"] == "MultiLineString" else [geometry["coordinates"]]
     xs = [x for line in lines for x, _ in line]
     assert min(xs) >= 106.075 - 1e-9 and max(xs) <= 106.105 + 1e-9
-    assert len(layers(build("rating"), folium.GeoJson)[1].data["features"]) == 2  # whole area: all
+    assert len(features(layers(build("rating"), maps.CompactGeoJson)[1])) == 2  # whole area: all
+
+
+@pytest.mark.parametrize(
+    "values", [[0], [1, -1, 15, -16, 16, 17, 1023, -1024], [10_512_345, -2_091_234, 2**40, -(2**40)], []]
+)
+def test_integers_round_trip(values: list[int]) -> None:
+    text = maps.encode_integers(np.array(values, dtype=np.int64))
+    assert integers(text) == values
+    assert set(text) <= set(maps._DIGITS)
+
+
+def test_geometries_round_trip_with_holes_and_parts() -> None:
+    holed = box(105.8, 20.4, 105.9, 20.5).difference(box(105.82, 20.42, 105.84, 20.44))
+    two_parts = box(-0.3, -0.3, -0.1, -0.1).union(box(0.1, 0.1, 0.123456, 0.2))  # either side of 0
+    frame = communes().iloc[:3].set_geometry([holed, two_parts, box(105.9, 20.4, 105.95, 20.45)])
+    m = maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX)
+    got = features(commune_layer(m))
+    snapped = shapely.set_precision(frame.geometry.to_numpy(), 10**-maps.COORD_DECIMALS)
+    for feature, expected in zip(got, snapped, strict=True):
+        decoded = shapely.geometry.shape(feature["geometry"])
+        assert decoded.geom_type == expected.geom_type
+        assert shapely.equals_exact(shapely.normalize(decoded), shapely.normalize(expected), 1e-9)
+    assert len(got[0]["geometry"]["coordinates"]) == 2  # exterior and hole
+
+
+def test_payload_is_safe_inside_a_script() -> None:
+    frame = communes().assign(commune_name=["</script><img src=x onerror=alert(1)>", *"ABCDE"])
+    m = maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX)
+    text = commune_layer(m).payload_json
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["p"]["name"][0] == "</script><img src=x onerror=alert(1)>"
+    # The tooltip writes text nodes: markup in a name can never become an element.
+    m.get_root().render()
+    layer_script = commune_layer(m)._template.module.script(commune_layer(m))
+    assert "textContent" in layer_script and "innerHTML" not in layer_script
+
+
+def test_coordinates_survive_streamlit_folium_renaming() -> None:
+    # streamlit-folium renames words like "_abc1" in the script and hashes the script without
+    # them: the coordinates must hold no "_", or two different maps would share a component.
+    assert "_" not in maps._DIGITS
+    moved = communes().assign(geometry=communes().geometry.translate(0.001, 0))
+    one, two = (
+        mapview.render_payload(maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX))
+        for frame in (communes(), moved)
+    )
+    assert one.digest != two.digest
+    assert commune_layer_text(one.script) != commune_layer_text(two.script)
+
+
+def commune_layer_text(script: str) -> str:
+    """The first compact payload in a rendered script."""
+    start = script.index('"c":"') + 5
+    return script[start : script.index('"', start)]
