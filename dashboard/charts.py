@@ -136,10 +136,15 @@ def trend_lines(trend: pd.DataFrame, labels: Mapping[str, str], height: int = 32
             x=alt.X("step:Q", axis=axis, title=None, scale=alt.Scale(nice=False)),
             y=alt.Y("count:Q", title=i18n.t("chart.tipoffs")),
             color=alt.Color(
-                "series_label:N", scale=alt.Scale(domain=domain, range=[ACCENT, COMPARISON]), title=None
+                "series_label:N",
+                scale=alt.Scale(domain=domain, range=[ACCENT, COMPARISON]),
+                title=None,
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=400),
             ),
+            # Same field and title as the colour: Vega-Lite draws one legend with solid and dashed
+            # lines (legend=None here would drop the merged legend altogether).
             strokeDash=alt.StrokeDash(
-                "series_label:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4]]), legend=None
+                "series_label:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4]]), title=None
             ),
             tooltip=[
                 alt.Tooltip("series_label:N", title=" "),

@@ -25,10 +25,7 @@ for column, frame, key, title in (
 ):
     with column:
         st.subheader(title)
-        st.altair_chart(
-            charts.ranked_bars(frame, key, title=t("chart.models"), height=present.chart_height()),
-            width="stretch",
-        )
+        cards.chart(charts.ranked_bars, frame, key, title=t("chart.models"), height=present.chart_height())
 
 # The searchable table is for looking things up at a desk, not for the projected agenda.
 if not present.active():

@@ -25,18 +25,18 @@ with columns[0]:
     if ratings is None or ratings.rated == 0:
         shell.no_data()
     else:
-        st.altair_chart(charts.rating_bars(ratings.counts, cfg.rating_colours), width="stretch")
+        cards.chart(charts.rating_bars, ratings.counts, cfg.rating_colours)
 with columns[1]:
     st.subheader(t("overview.trend"))
     if tips is None or tips.current.received + tips.previous.received == 0:
         shell.no_data()
     else:
         trend = report.trend(ctx.scope, tips)
-        st.altair_chart(
-            charts.trend_lines(
-                trend, report.trend_labels(tips), height=present.chart_height(320, presenting=180)
-            ),
-            width="stretch",
+        cards.chart(
+            charts.trend_lines,
+            trend,
+            report.trend_labels(tips),
+            height=present.chart_height(320, presenting=180),
         )
 with columns[2]:
     st.subheader(

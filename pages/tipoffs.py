@@ -30,11 +30,8 @@ with grid[0] if grid else st.container():
     if tips.current.received + tips.previous.received == 0:
         shell.no_data()
     else:
-        st.altair_chart(
-            charts.trend_lines(
-                report.trend(ctx.scope, tips), report.trend_labels(tips), height=height or 320
-            ),
-            width="stretch",
+        cards.chart(
+            charts.trend_lines, report.trend(ctx.scope, tips), report.trend_labels(tips), height=height or 320
         )
 
 if tips.current.received == 0:
@@ -50,9 +47,7 @@ else:
     ):
         with slot:
             st.subheader(title)
-            st.altair_chart(
-                charts.ranked_bars(frame, key, title=t("chart.tipoffs"), height=height), width="stretch"
-            )
+            cards.chart(charts.ranked_bars, frame, key, title=t("chart.tipoffs"), height=height)
 
 with grid[5] if grid else st.container():
     st.subheader(t("tipoffs.overdue_list", days=ctx.cfg.tipoff_deadline_days, date=fmt.date(ctx.scope.as_of)))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import fmt
 from dashboard.headlines import Card, Section
-from dashboard.i18n import t
+from dashboard.i18n import get_language, t
 
 
 def kpi(card: Card) -> None:
@@ -57,3 +61,52 @@ _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"
 def plain(text: str) -> str:
     """Escape Markdown so text from a data file is shown as written, never interpreted."""
     return text.translate(_MARKDOWN_SPECIALS)
+
+
+# Vega-Lite specs of the charts drawn lately, by what they were built from. Building an Altair chart
+# and converting it (with its schema validation) was the largest cost of a rerun under load; the
+# same view asked again, by any session, reuses the spec.
+_SPECS: OrderedDict[Hashable, dict] = OrderedDict()
+_SPECS_LOCK = threading.Lock()
+_SPECS_SIZE = 512
+
+
+def _fingerprint(value: object) -> Hashable:
+    if isinstance(value, pd.DataFrame):
+        hashed = pd.util.hash_pandas_object(value, index=True)
+        return (
+            "frame",
+            tuple(map(str, value.columns)),
+            tuple(map(str, value.dtypes)),
+            len(value),
+            int(hashed.sum()),
+        )
+    if isinstance(value, Mapping):
+        return ("map", tuple((str(k), _fingerprint(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return ("seq", tuple(_fingerprint(v) for v in value))
+    return repr(value)
+
+
+def chart(build: Callable[..., alt.TopLevelMixin], *args: object, **kwargs: object) -> None:
+    """Draw ``build(*args, **kwargs)`` (a function of dashboard.charts) across the container.
+
+    The chart is built and converted to Vega-Lite once per distinct input and language.
+    """
+    key = (build.__module__, build.__qualname__, get_language(), _fingerprint(args), _fingerprint(kwargs))
+    with _SPECS_LOCK:
+        spec = _SPECS.get(key)
+        if spec is not None:
+            _SPECS.move_to_end(key)
+    if spec is None:
+        spec = build(*args, **kwargs).to_dict()
+        # Altair's default theme sizes the view (300 × 300); Streamlit's own conversion turns that
+        # theme off, and so do we: width follows the column, heights are set in dashboard.charts.
+        view = spec.get("config", {}).get("view", {})
+        view.pop("continuousWidth", None)
+        view.pop("continuousHeight", None)
+        with _SPECS_LOCK:
+            _SPECS[key] = spec
+            while len(_SPECS) > _SPECS_SIZE:
+                _SPECS.popitem(last=False)
+    st.vega_lite_chart(copy.deepcopy(spec), width="stretch")

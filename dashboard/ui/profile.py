@@ -52,9 +52,7 @@ def show(ctx: PageContext, code: str) -> None:
     if prof.ratings.empty:
         st.caption(t("no_data"))
     else:
-        st.altair_chart(
-            charts.score_history(prof.ratings, ctx.cfg.rating_colours, ctx.cfg.rating_levels), width="stretch"
-        )
+        cards.chart(charts.score_history, prof.ratings, ctx.cfg.rating_colours, ctx.cfg.rating_levels)
         history = prof.ratings.assign(
             score_label=prof.ratings["score"].map(lambda v: fmt.num(v, 1)),
             standard_label=prof.ratings["meets_standard"].map(
@@ -83,4 +81,4 @@ def show(ctx: PageContext, code: str) -> None:
     if by_month["count"].sum() == 0 and not by_month.get("masked", pd.Series(dtype=bool)).any():
         st.caption(t("no_data"))
     else:
-        st.altair_chart(charts.monthly_bars(prof.tipoffs_by_month), width="stretch")
+        cards.chart(charts.monthly_bars, prof.tipoffs_by_month)
