@@ -129,7 +129,8 @@ class Tab:
             if n == expected and n != unlike:
                 return Visit(time.perf_counter() - start, self.bytes, n, self.errors)
             self.page.wait_for_timeout(POLL_S * 1000)
-        return Visit(float("nan"), self.bytes, self.paths(), [*self.errors, "timeout"])
+        # Say where the page ended up: a deep link that lands on another page never draws the map.
+        return Visit(float("nan"), self.bytes, self.paths(), [*self.errors, f"timeout at {self.page.url}"])
 
     def visit(self, url: str, expected: int, timeout: float) -> Visit:
         """Navigate to ``url`` and time it until the map is drawn."""
