@@ -58,9 +58,14 @@ def make_scope(
     as_of: dt.date,
     key: Hashable | None = None,
 ) -> Scope:
-    """Restrict each table to the selected area (``key``: see Scope.key)."""
+    """Restrict each table to the selected area (``key``: see Scope.key; the same key, the same Scope)."""
+    if key is not None:
+        with _MEMO_LOCK:
+            known = _MEMO.get(("make_scope", key))
+        if isinstance(known, Scope):
+            return known
     codes = list(communes_in_area["commune_code"])
-    return Scope(
+    scope = Scope(
         cfg=cfg,
         sel=sel,
         communes=communes_in_area,
@@ -70,6 +75,12 @@ def make_scope(
         as_of=as_of,
         key=key,
     )
+    if key is not None:  # shared read-only by every session with this key: nothing writes to scope frames
+        with _MEMO_LOCK:
+            _MEMO[("make_scope", key)] = scope
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+    return scope
 
 
 _MEMO: OrderedDict[Hashable, object] = OrderedDict()

@@ -25,7 +25,14 @@ for column, frame, key, title in (
 ):
     with column:
         st.subheader(title)
-        cards.chart(charts.ranked_bars, frame, key, title=t("chart.models"), height=present.chart_height())
+        cards.chart(
+            charts.ranked_bars,
+            frame,
+            key,
+            title=t("chart.models"),
+            height=present.chart_height(),
+            cache=(ctx.scope.key, "models", key),
+        )
 
 # The searchable table is for looking things up at a desk, not for the projected agenda.
 if not present.active():

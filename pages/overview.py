@@ -25,7 +25,7 @@ with columns[0]:
     if ratings is None or ratings.rated == 0:
         shell.no_data()
     else:
-        cards.chart(charts.rating_bars, ratings.counts, cfg.rating_colours)
+        cards.chart(charts.rating_bars, ratings.counts, cfg.rating_colours, cache=(ctx.scope.key, "ratings"))
 with columns[1]:
     st.subheader(t("overview.trend"))
     if tips is None or tips.current.received + tips.previous.received == 0:
@@ -37,6 +37,7 @@ with columns[1]:
             trend,
             report.trend_labels(tips),
             height=present.chart_height(320, presenting=180),
+            cache=(ctx.scope.key, "trend"),
         )
 with columns[2]:
     st.subheader(

@@ -31,7 +31,11 @@ with grid[0] if grid else st.container():
         shell.no_data()
     else:
         cards.chart(
-            charts.trend_lines, report.trend(ctx.scope, tips), report.trend_labels(tips), height=height or 320
+            charts.trend_lines,
+            report.trend(ctx.scope, tips),
+            report.trend_labels(tips),
+            height=height or 320,
+            cache=(ctx.scope.key, "trend"),
         )
 
 if tips.current.received == 0:
@@ -47,7 +51,14 @@ else:
     ):
         with slot:
             st.subheader(title)
-            cards.chart(charts.ranked_bars, frame, key, title=t("chart.tipoffs"), height=height)
+            cards.chart(
+                charts.ranked_bars,
+                frame,
+                key,
+                title=t("chart.tipoffs"),
+                height=height,
+                cache=(ctx.scope.key, title),
+            )
 
 with grid[5] if grid else st.container():
     st.subheader(t("tipoffs.overdue_list", days=ctx.cfg.tipoff_deadline_days, date=fmt.date(ctx.scope.as_of)))

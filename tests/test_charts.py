@@ -36,3 +36,28 @@ def test_cached_chart_spec_follows_the_data():
     changed.loc[0, "count"] = 99
     assert cards._fingerprint((changed,)) != first
     assert cards._fingerprint((_trend(),)) == first
+
+
+def test_each_tipoff_chart_shows_its_own_breakdown(monkeypatch):
+    """Cached specs are keyed by chart: the district chart and the top-communes chart never swap."""
+    import json
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.delenv("DASHBOARD_CONFIG", raising=False)
+    communes = pd.read_csv(root / "data" / "communes.csv", dtype=str)
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=120).run()
+    for _ in range(2):  # the second run draws every chart from the cache
+        at.switch_page("pages/tipoffs.py").run()
+        assert not at.exception
+        sorts = [
+            json.loads(c.proto.spec)["layer"][0]["encoding"]["y"].get("sort")
+            for c in at.main
+            if getattr(c, "type", "") == "vega_lite_chart" and "layer" in json.loads(c.proto.spec)
+        ]
+        districts = [s for s in sorts if set(s) <= set(communes["district_name"])]
+        top = [s for s in sorts if len(s) == 10 and set(s) <= set(communes["commune_name"])]
+        kinds = [s for s in sorts if set(s) <= {"Tố giác", "Tin báo", "Kiến nghị khởi tố"}]
+        assert len(sorts) == 4 and len(districts) == len(top) == len(kinds) == 1, sorts

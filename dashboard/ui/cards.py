@@ -88,12 +88,26 @@ def _fingerprint(value: object) -> Hashable:
     return repr(value)
 
 
-def chart(build: Callable[..., alt.TopLevelMixin], *args: object, **kwargs: object) -> None:
+def _without_frames(values):
+    if isinstance(values, Mapping):
+        return {k: v for k, v in values.items() if not isinstance(v, pd.DataFrame)}
+    return tuple(v for v in values if not isinstance(v, pd.DataFrame))
+
+
+def chart(
+    build: Callable[..., alt.TopLevelMixin], *args: object, cache: Hashable | None = None, **kwargs: object
+) -> None:
     """Draw ``build(*args, **kwargs)`` (a function of dashboard.charts) across the container.
 
-    The chart is built and converted to Vega-Lite once per distinct input and language.
+    The chart is built and converted to Vega-Lite once per distinct input and language. ``cache``
+    names the data when the caller knows it (a report's Scope.key and which chart): the frames are
+    then not hashed, only the other arguments; without it every frame is hashed.
     """
-    key = (build.__module__, build.__qualname__, get_language(), _fingerprint(args), _fingerprint(kwargs))
+    if cache is not None and not (isinstance(cache, tuple) and cache and cache[0] is None):
+        inputs: Hashable = (cache, _fingerprint(_without_frames(args)), _fingerprint(_without_frames(kwargs)))
+    else:
+        inputs = (_fingerprint(args), _fingerprint(kwargs))
+    key = (build.__module__, build.__qualname__, get_language(), inputs)
     with _SPECS_LOCK:
         spec = _SPECS.get(key)
         if spec is not None:
