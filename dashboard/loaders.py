@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import matching, parsing
 from dashboard.config import Config, load_config
@@ -493,18 +495,22 @@ def _totals_rows(raw: parsing.RawTable, file: str) -> tuple[parsing.RawTable, li
     fix. A totals word counts only among the row's first three filled cells (a label, not a name).
     """
     cells = raw.cells
-    flagged = pd.Series(False, index=cells.index)
+    flagged = np.zeros(len(cells), dtype=bool)
     for col in cells.columns:
         values = cells[col]
-        uniques = values.unique()
-        totals = {v for v in uniques if v and len(v) <= 40 and _is_total(v)}
-        if totals:
-            flagged |= values.isin(totals)
+        if parsing.is_typed(values):
+            continue  # numbers, dates and yes/no: their text is never a totals word
+        if isinstance(values.dtype, pd.CategoricalDtype):  # once per distinct value
+            codes, uniques = parsing.factorize(values)
+            totals = _total_texts(pd.Series(uniques, dtype="str"))
+            flagged |= np.append(totals, False)[codes]
+        else:  # the quick test on every cell: ids are all distinct, counting them costs more
+            flagged |= _total_texts(values)
     if not flagged.any():
         return raw, []
     problems, drop = [], []
-    for pos in np.flatnonzero(flagged.to_numpy()):
-        filled = [c for c in cells.iloc[pos].tolist() if c][:3]
+    for pos in np.flatnonzero(flagged):
+        filled = [c for c in parsing.row_texts(cells, int(pos)) if c][:3]
         label = next((c for c in filled if _is_total(c)), None)
         if label is None:
             continue
@@ -519,6 +525,30 @@ def _totals_rows(raw: parsing.RawTable, file: str) -> tuple[parsing.RawTable, li
     keep[drop] = False
     rows = [r for r, k in zip(raw.rows, keep, strict=True) if k]
     return parsing.RawTable(raw.headers, cells[keep].reset_index(drop=True), rows, raw.row_problems), problems
+
+
+# Every totals word (TOTAL_WORDS, "tong cong…") holds one of these, so an ASCII cell without any is none.
+_TOTAL_STEMS = ("tong", "cong", "total")
+
+
+def _total_texts(texts: pd.Series) -> np.ndarray:
+    """Which distinct cell texts are a totals word (:func:`_is_total`), testing few of them one by one.
+
+    An ASCII text can only be one if it holds "tong", "cong" or "total" (its key keeps its letters
+    in order), which is checked on all of them at once; ids and codes never get further.
+    """
+    found = np.zeros(len(texts), dtype=bool)
+    ascii_ = texts.str.isascii().to_numpy(dtype=bool, na_value=False)
+    if ascii_.all() and not parsing.may_contain(texts, _TOTAL_STEMS):
+        return found  # e.g. a column of ids: one pass over its bytes
+    short = (texts.str.len() <= 40).to_numpy(dtype=bool, na_value=False) & texts.ne("").to_numpy(dtype=bool)
+    worded = texts.str.contains("|".join(_TOTAL_STEMS), case=False, regex=True)
+    maybe = np.flatnonzero(short & (worded.to_numpy(dtype=bool, na_value=False) | ~ascii_))
+    if len(maybe):
+        candidates = texts.iloc[maybe]
+        totals = {v for v in candidates.unique() if _is_total(v)}
+        found[maybe] = candidates.isin(totals).to_numpy(dtype=bool)
+    return found
 
 
 def _personal_columns(
@@ -551,8 +581,9 @@ def _typed(cfg, table, file, raw, positions, today, registry) -> tuple[_Ctx, lis
         pos = positions[col.name]
         cells = raw.cells[pos].reset_index(drop=True)
         allowed = [parsing.nfc(v).strip() for v in getattr(cfg, col.choices)] if col.choices else []
-        columns[col.name], errors = parsing.parse_column(cells, col, allowed, today)
-        blank[col.name] = cells.eq("")
+        parsed = parsing.parse_cells(cells, col, allowed, today)
+        columns[col.name], errors = parsed.values, parsed.errors
+        blank[col.name] = pd.Series(parsed.blank)
         header = raw.headers[pos]
         problems += [Problem(file, message, row=raw.rows[i], column=header) for i, message in errors]
     headers = {name: raw.headers[pos] for name, pos in positions.items()}
@@ -582,6 +613,8 @@ def _duplicate_keys(ctx: _Ctx) -> list[Problem]:
     key = list(ctx.table.key)
     if not ctx.has(*key):
         return []  # e.g. tip-offs without ids: aggregated counts have no key to repeat
+    if len(key) == 1 and _strictly_increasing(ctx.frame[key[0]]):
+        return []  # ids written in order: none can repeat, and no hashing of a million texts
     frame = ctx.frame[key]
     repeated = frame.duplicated(keep="first") & frame.notna().all(axis=1)
     if not repeated.any():
@@ -595,6 +628,14 @@ def _duplicate_keys(ctx: _Ctx) -> list[Problem]:
         message = f"Trùng khóa ({shown}) với dòng {ctx.rows[first[pos]]}; mỗi khóa chỉ được có một dòng."
         problems.append(ctx.problem(pos, column, message))
     return problems
+
+
+def _strictly_increasing(values: pd.Series) -> bool:
+    """Every value greater than the one before (so all distinct), for text keys with none missing."""
+    if not pd.api.types.is_string_dtype(values.dtype) or len(values) < 2 or values.isna().any():
+        return False
+    texts = pa.array(values)
+    return bool(pc.all(pc.less(texts[:-1], texts[1:])).as_py())
 
 
 def _unknown_communes(ctx: _Ctx) -> list[Problem]:

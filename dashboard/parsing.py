@@ -11,7 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from dashboard.schema import FALSE_WORDS, TRUE_WORDS, Column
 
@@ -218,23 +222,145 @@ def _width_message(found: int, width: int, delimiter: str) -> str:
 
 
 def read_parquet_bytes(data: bytes) -> RawTable:
-    """A Parquet file as strings, so it passes through exactly the same cell checks as CSV."""
+    """A Parquet file's columns, each checked by the same rules as a CSV column.
+
+    Text columns become the text a CSV would hold (NFC, stripped, '' when missing); typed columns
+    (timestamps, numbers, yes/no) stay typed: :func:`parse_cells` reads them as they are and turns a
+    value into text only to report it.
+    """
     try:
-        frame = pd.read_parquet(io.BytesIO(data))
+        dictionary = _dictionary_columns(data)
+        frame = pd.read_parquet(io.BytesIO(data), read_dictionary=dictionary)
     except Exception as exc:  # pyarrow raises many types for a damaged file; all mean the same to a user
         raise FileError(f"Không đọc được tệp Parquet: tệp hỏng hoặc không phải Parquet ({exc}).") from None
     if frame.empty:
         raise FileError("Tệp không có dòng số liệu nào.")
-    cells = pd.DataFrame({i: _strings(frame.iloc[:, i]) for i in range(frame.shape[1])})
-    rows = list(range(2, len(frame) + 2))  # record + 1, as if the header were row 1
+    cells = pd.DataFrame({i: _parquet_column(frame.iloc[:, i]) for i in range(frame.shape[1])}, copy=False)
+    rows = range(2, len(frame) + 2)  # record + 1, as if the header were row 1
     return RawTable([str(c).strip() for c in frame.columns], cells, rows, [])
 
 
+def _dictionary_columns(data: bytes) -> list[str]:
+    """Text columns the file stores as a small dictionary of values plus codes.
+
+    Read that way they arrive as codes (no text to decode per row) and every check runs once per
+    distinct value; a column of distinct ids, where the writer gave up its dictionary, is read as
+    plain text.
+    """
+    meta = pq.ParquetFile(io.BytesIO(data)).metadata
+    schema = meta.schema.to_arrow_schema()
+    names = []
+    for j, field in enumerate(schema):
+        if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
+            continue
+        chunks = [meta.row_group(g).column(j) for g in range(meta.num_row_groups)]
+        small = all(
+            c.has_dictionary_page
+            and c.dictionary_page_offset is not None
+            and 16 * (c.data_page_offset - c.dictionary_page_offset) <= c.total_compressed_size
+            for c in chunks
+        )
+        if small and chunks:
+            names.append(field.name)
+    return names
+
+
+def _parquet_column(values: pd.Series) -> pd.Series:
+    values = values.reset_index(drop=True)
+    if is_typed(values):
+        return values
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        if pd.api.types.is_string_dtype(values.cat.categories.dtype):
+            return _clean_categories(values)
+    elif pd.api.types.is_string_dtype(values.dtype):
+        try:
+            return _clean_text(pa.chunked_array(pa.array(values, from_pandas=True)))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # an object column of mixed values: the general way below
+    return _strings(values)
+
+
+def is_typed(values: pd.Series) -> bool:
+    """Numbers, booleans and timestamps, which the column checks read without going through text."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
+        return False
+    return (
+        pd.api.types.is_numeric_dtype(dtype)
+        or pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_datetime64_any_dtype(dtype)
+    )
+
+
+# What Python's str.strip() removes from ASCII text.
+_ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
+def _clean_text(values: pa.ChunkedArray) -> pd.Series:
+    """Parquet text as a CSV cell holds it: NFC, stripped, '' when missing.
+
+    ASCII with nothing to strip is already that (checked on the whole column at once); the rest is
+    fixed once per distinct value.
+    """
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.large_string())
+    values = pc.fill_null(values, "")
+    stripped = pc.ascii_trim(values, characters=_ASCII_SPACE)
+    plain = pc.and_(pc.string_is_ascii(values), pc.equal(stripped, values))
+    if pc.all(plain).as_py():
+        return pd.Series(values, dtype="str")
+    encoded = values.combine_chunks().dictionary_encode()
+    fixed = pa.array([nfc(v).strip() for v in encoded.dictionary.to_pylist()], type=encoded.dictionary.type)
+    return pd.Series(fixed.take(encoded.indices), dtype="str")
+
+
+def _clean_categories(values: pd.Series) -> pd.Series:
+    """Dictionary-coded Parquet text, cleaned once per distinct value; stays coded ('' when missing)."""
+    categories = values.cat.categories
+    texts = [*_clean_text(pa.chunked_array([pa.array(categories)])).tolist(), ""]
+    remap, categories = pd.factorize(np.array(texts, dtype=object))
+    codes = values.cat.codes.to_numpy()
+    codes = np.where(codes < 0, len(texts) - 1, codes)
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype("str")))
+
+
+def may_contain(texts: pd.Series, words: Sequence[str]) -> bool:
+    """Whether any cell may hold one of the ASCII ``words`` in any case (False: surely none does).
+
+    One search through the column's bytes, not one per cell; a match across two cells is possible,
+    so True only means "look closer".
+    """
+    if not pd.api.types.is_string_dtype(texts.dtype) or not len(texts):
+        return True
+    arr = pa.array(texts)
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    wanted = [word.lower().encode() for word in words]
+    for chunk in chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return True
+        _validity, offsets, data = chunk.buffers()  # every cell's bytes back to back
+        if data is None or not len(chunk):
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        ends = np.frombuffer(offsets, dtype=width)[[chunk.offset, chunk.offset + len(chunk)]]
+        text = data[int(ends[0]) : int(ends[1])].to_pybytes().lower()
+        if any(word in text for word in wanted):
+            return True
+    return False
+
+
+def factorize(cells: pd.Series) -> tuple[np.ndarray, pd.Index | np.ndarray]:
+    """Codes into the distinct values (-1 where missing); free for dictionary-coded columns."""
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        return cells.cat.codes.to_numpy().astype(np.intp), cells.cat.categories
+    return pd.factorize(cells, use_na_sentinel=True)
+
+
 def _strings(values: pd.Series) -> pd.Series:
-    """A typed Parquet column as the text a CSV would hold (dates ISO, missing → '')."""
+    """Any other Parquet column as the text a CSV would hold (dates ISO, missing → '')."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = [nfc(_to_text(v)).strip() for v in uniques]
-    return pd.Series([texts[c] if c >= 0 else "" for c in codes], dtype="str")
+    texts = np.array([nfc(_to_text(v)).strip() for v in uniques] + [""], dtype=object)
+    return pd.Series(texts[codes], dtype="str")
 
 
 def _to_text(value: object) -> str:
@@ -395,40 +521,233 @@ def cell_parser(col: Column, allowed: Sequence[str], today: date) -> Callable[[s
     return parsers[col.kind]
 
 
+@dataclass(frozen=True)
+class ParsedColumn:
+    """One column checked: typed values, which cells were blank, and (position, message) per bad cell."""
+
+    values: pd.Series  # CHECK_DTYPES; missing where blank or bad
+    blank: np.ndarray  # bool per cell
+    errors: list[tuple[int, str]]
+
+
 def parse_column(
     cells: pd.Series, col: Column, allowed: Sequence[str], today: date
 ) -> tuple[pd.Series, list[tuple[int, str]]]:
-    """Typed values (missing where blank or bad) and (position, message) for each bad cell.
+    """Typed values (missing where blank or bad) and (position, message) for each bad cell."""
+    parsed = parse_cells(cells, col, allowed, today)
+    return parsed.values, parsed.errors
 
-    Each distinct text is parsed once: codes, dates and choices repeat a lot, so this stays fast.
+
+def parse_cells(cells: pd.Series, col: Column, allowed: Sequence[str], today: date) -> ParsedColumn:
+    """A whole column at once: each distinct value is checked once, by vectorised rules first.
+
+    The fast rules (:func:`fast_values`) accept only what the per-cell parser accepts, with the same
+    value; whatever they do not accept goes through the per-cell parser, whose message the user
+    sees. ``cells`` is text ('' when blank) or a typed Parquet column (missing when blank).
     """
-    if col.kind == "text":  # nothing to convert: skip the per-value work (ids are all distinct)
-        values = cells.where(cells.ne(""))
-        return values.astype("str"), _blank_errors(cells, col)
-    parse = cell_parser(col, allowed, today)
-    good: dict[str, object] = {}
-    bad: dict[str, str] = {}
-    for text in cells.unique():
-        if text == "":
-            continue
-        try:
-            good[text] = parse(text)
-        except CellError as exc:
-            bad[text] = str(exc)
-    values = cells.map(good)
+    if col.kind == "text":  # nothing to convert, and ids are all distinct: no per-value work
+        texts = cells if not is_typed(cells) else _strings(cells)
+        blank = texts.eq("").to_numpy(dtype=bool)
+        values = texts.where(~blank).astype("str")
+        return ParsedColumn(values, blank, _blank_errors(blank, col))
+    codes, uniques = factorize(cells)
+    texts = _unique_texts(cells, uniques)
+    blank_u = texts.eq("").to_numpy(dtype=bool)
+    if is_typed(cells) and col.kind == "date" and pd.api.types.is_datetime64_any_dtype(cells.dtype):
+        values_u, ok = _fast_timestamps(pd.Series(uniques), today)
+    else:
+        values_u, ok = fast_values(texts, col, allowed, today)
+    values_u, messages = _fall_back(values_u, ok | blank_u, texts, col, allowed, today)
+    values_u = values_u.where(~blank_u)  # a blank cell is missing, whatever the rules say of ''
+    values = pd.Series(values_u.array.take(codes, allow_fill=True))
+    blank = np.append(blank_u, True)[codes]  # code -1: missing in a typed column
     blank_means_default = col.kind == "bool" and col.default is not None
     if blank_means_default:  # e.g. "exemplary": a blank cell is the column's default, not an error
-        values = values.where(cells.ne(""), col.default)
+        values = values.where(~blank, col.default).astype(CHECK_DTYPES[col.kind])
     errors: list[tuple[int, str]] = []
-    if bad:
-        for pos in (cells.isin(list(bad))).to_numpy().nonzero()[0]:
-            errors.append((int(pos), bad[cells.iat[pos]]))
+    if messages:
+        bad_u = np.zeros(len(texts) + 1, dtype=bool)
+        bad_u[list(messages)] = True
+        errors = [(int(pos), messages[codes[pos]]) for pos in np.flatnonzero(bad_u[codes])]
     if not blank_means_default:  # a blank "meets the standard" is not a "no": say so
-        errors += _blank_errors(cells, col)
-    return values.astype(CHECK_DTYPES[col.kind]), errors
+        errors += _blank_errors(blank, col)
+    return ParsedColumn(values, blank, errors)
 
 
-def _blank_errors(cells: pd.Series, col: Column) -> list[tuple[int, str]]:
+def row_texts(cells: pd.DataFrame, pos: int) -> list[str]:
+    """One record's cells as text, as a CSV would hold them (and as :func:`parse_cells` reports them)."""
+    texts = []
+    for j in range(cells.shape[1]):
+        value = cells.iat[pos, j]
+        if is_typed(cells.iloc[:, j]):
+            value = nfc(_to_text(value.item() if isinstance(value, np.generic) else value)).strip()
+        texts.append(value)
+    return texts
+
+
+def _unique_texts(cells: pd.Series, uniques) -> pd.Series:
+    """The text the per-cell parser sees for each distinct value (as a CSV cell would hold it)."""
+    if not is_typed(cells):
+        return pd.Series(uniques, dtype="str")
+    return pd.Series([nfc(_to_text(v)).strip() for v in uniques], dtype="str")
+
+
+def _fall_back(
+    values: pd.Series, done: np.ndarray, texts: pd.Series, col: Column, allowed: Sequence[str], today: date
+) -> tuple[pd.Series, dict[int, str]]:
+    """The per-cell parser on the distinct values the fast rules left: its value, or its message."""
+    todo = np.flatnonzero(~done)
+    if not len(todo):
+        return values, {}
+    parse = cell_parser(col, allowed, today)
+    good: dict[int, object] = {}
+    bad: dict[int, str] = {}
+    for i in todo:
+        try:
+            good[int(i)] = parse(texts.iat[i])
+        except CellError as exc:
+            bad[int(i)] = str(exc)
+    if good:
+        merged = values.astype(object)
+        merged.iloc[list(good)] = pd.Series(list(good.values()), dtype=object).to_numpy()
+        values = merged.astype(CHECK_DTYPES[col.kind])
+    return values, bad
+
+
+# ---------------------------------------------------------------------------- the fast rules
+# Each takes the distinct texts of a column ('' = blank) and returns (values, ok): where ok, the value
+# is exactly what the per-cell parser returns for that text. They use ASCII digits only ([0-9]): the
+# per-cell parser's \d also takes other scripts' digits, which are left to it.
+
+_FAST_INT = r"[+-]?[0-9]{1,15}(?:[.,]0+)?"  # ≤ 15 digits: exact as a float, for the range check
+_FAST_THOUSANDS = r"[+-]?[0-9]{1,3}[.,]000"  # what _THOUSANDS_RE matches among _FAST_INT's texts
+_FAST_NUMBER = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
+_FAST_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_FAST_DMY = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"
+_FAST_SERIAL = r"[0-9]{5}(?:[.,]0+)?"
+# Dates a datetime64[ns] column holds; the per-cell parser's answer for others is kept as it is.
+_FAST_YEARS = (1678, 2261)
+
+
+def fast_values(
+    texts: pd.Series, col: Column, allowed: Sequence[str], today: date
+) -> tuple[pd.Series, np.ndarray]:
+    """The vectorised rules for one column kind (see the section comment)."""
+    texts = texts.astype("str")
+    if col.kind == "code":
+        return _fast_code(texts, col)
+    if col.kind in ("int", "year"):
+        return _fast_int(texts, col)
+    if col.kind == "float":
+        return _fast_float(texts, col)
+    if col.kind == "date":
+        return _fast_date(texts, today)
+    if col.kind == "bool":
+        return _fast_bool(texts)
+    if col.kind == "choice":
+        return _fast_choice(texts, allowed)
+    return texts.where(texts.ne("")), texts.ne("").to_numpy(dtype=bool)
+
+
+def _matches(texts: pd.Series, pattern: str) -> np.ndarray:
+    return texts.str.fullmatch(pattern).to_numpy(dtype=bool, na_value=False)
+
+
+def _fast_code(texts: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
+    ok = _matches(texts, r"[0-9]+(?:\.0+)?")
+    digits = texts.str.replace(r"\.0+$", "", regex=True)
+    if col.digits is not None:
+        ok = ok & (digits.str.len().to_numpy(dtype="int64", na_value=0) <= col.digits)
+        digits = digits.str.zfill(col.digits)
+    return digits.where(ok).astype("str"), ok
+
+
+def _fast_int(texts: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
+    ok = _matches(texts, _FAST_INT) & ~_matches(texts, _FAST_THOUSANDS)
+    head = texts.where(ok, "0").str.extract(r"^([+-]?[0-9]+)", expand=False)
+    numbers = pd.to_numeric(head).astype("int64").to_numpy()
+    if col.kind == "year":
+        low, high = col.minimum or 0, col.maximum or 9999
+    else:
+        low = -math.inf if col.minimum is None else col.minimum
+        high = math.inf if col.maximum is None else col.maximum
+    ok = ok & (numbers >= low) & (numbers <= high)
+    return pd.Series(numbers, dtype="Int64").where(ok), ok
+
+
+def _fast_float(texts: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
+    ok = _matches(texts, _FAST_NUMBER)
+    numbers = pd.to_numeric(texts.where(ok, "0").str.replace(",", "."), errors="coerce")
+    numbers = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    ok = ok & ~np.isnan(numbers)
+    if col.minimum is not None:
+        ok = ok & ~(numbers < col.minimum)
+    if col.maximum is not None:
+        ok = ok & ~(numbers > col.maximum)
+    return pd.Series(numbers, dtype="Float64").where(ok), ok
+
+
+def _fast_date(texts: pd.Series, today: date) -> tuple[pd.Series, np.ndarray]:
+    values = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
+    for pattern, fmt in ((_FAST_ISO, "%Y-%m-%d"), (_FAST_DMY, "%d/%m/%Y")):
+        found = _matches(texts, pattern)
+        if found.any():
+            parsed = pd.to_datetime(texts[found], format=fmt, errors="coerce")
+            years = parsed.dt.year
+            parsed = parsed.where((years >= _FAST_YEARS[0]) & (years <= _FAST_YEARS[1]))
+            values[found] = parsed.astype("datetime64[ns]")
+    serial = _matches(texts, _FAST_SERIAL)
+    if serial.any():
+        days = pd.to_numeric(texts[serial].str.slice(0, 5)).astype("int64")
+        dates = pd.Timestamp(_EXCEL_EPOCH) + pd.to_timedelta(days, unit="D")
+        values[serial] = dates.where(dates >= pd.Timestamp(_SERIAL_FROM)).astype("datetime64[ns]")
+    ok = values.notna().to_numpy() & (values <= pd.Timestamp(today)).to_numpy()
+    return values.where(ok), ok
+
+
+def _fast_timestamps(stamps: pd.Series, today: date) -> tuple[pd.Series, np.ndarray]:
+    """Typed Parquet timestamps used as they are: the day they fall on (as their ISO text says)."""
+    if stamps.dt.tz is not None:
+        stamps = stamps.dt.tz_localize(None)  # the wall-clock day, as strftime gives it
+    days = stamps.dt.normalize()
+    years = days.dt.year
+    ok = ((years >= _FAST_YEARS[0]) & (years <= _FAST_YEARS[1]) & (days <= pd.Timestamp(today))).to_numpy(
+        dtype=bool, na_value=False
+    )
+    return days.where(ok).astype("datetime64[ns]"), ok
+
+
+def _ascii_keys(texts: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Lower case with runs of spaces as one space, for ASCII texts (where pyarrow's rules are Python's)."""
+    ascii_ = texts.str.isascii().to_numpy(dtype=bool, na_value=False)
+    keys = texts.str.replace(r"[\t-\r\x1c-\x20]+", " ", regex=True).str.lower()
+    return keys, ascii_
+
+
+def _fast_bool(texts: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    words = dict.fromkeys(TRUE_WORDS, True) | dict.fromkeys(FALSE_WORDS, False)
+    ascii_ = texts.str.isascii().to_numpy(dtype=bool, na_value=False)
+    values = texts.str.lower().map(words).astype("boolean")
+    ok = ascii_ & values.notna().to_numpy()
+    return values.where(ok), ok
+
+
+def _fast_choice(texts: pd.Series, allowed: Sequence[str]) -> tuple[pd.Series, np.ndarray]:
+    if not allowed:
+        return texts.where(texts.ne("")), texts.ne("").to_numpy(dtype=bool)
+    canonical = {re.sub(r"\s+", " ", v).lower(): v for v in allowed}
+    keys, ascii_ = _ascii_keys(texts)
+    # Vietnamese values are not ASCII: their keys are made by Python, once per distinct value.
+    others = np.flatnonzero(~ascii_)
+    if len(others):
+        keys = keys.astype(object)
+        keys.iloc[others] = [re.sub(r"\s+", " ", texts.iat[i]).lower() for i in others]
+    values = keys.map(canonical).astype("str")
+    ok = values.notna().to_numpy()
+    return values, ok
+
+
+def _blank_errors(blank: np.ndarray, col: Column) -> list[tuple[int, str]]:
     if col.nullable:
         return []
     message = f"Ô bị bỏ trống nhưng cột này bắt buộc phải có giá trị ({col.label_vi})."
@@ -436,23 +755,23 @@ def _blank_errors(cells: pd.Series, col: Column) -> list[tuple[int, str]]:
         "; ô này nằm dưới một ô có giá trị, có thể do gộp ô (Merge) trong Excel — hãy bỏ gộp ô và "
         "ghi giá trị vào từng dòng."
     )
-    blank = cells.eq("").to_numpy()
+    positions = np.flatnonzero(blank)
+    if not len(positions):
+        return []
     in_merge = merged_runs(blank)
-    return [(int(pos), merged if in_merge[pos] else message) for pos in blank.nonzero()[0]]
+    return [(int(pos), merged if in_merge[pos] else message) for pos in positions]
 
 
-def merged_runs(blank) -> list[bool]:
+def merged_runs(blank) -> np.ndarray:
     """Which blank cells look like what Excel leaves of a merged cell: a run of two or more blank
     cells right under a filled one (a single blank cell is more likely just forgotten)."""
-    flags = [False] * len(blank)
-    start = None
-    for pos in range(len(blank) + 1):
-        if pos < len(blank) and blank[pos]:
-            start = pos if start is None else start
-            continue
-        if start is not None and start > 0 and pos - start >= 2:
-            flags[start:pos] = [True] * (pos - start)
-        start = None
+    blank = np.asarray(blank, dtype=bool)
+    flags = np.zeros(len(blank), dtype=bool)
+    edges = np.diff(np.concatenate(([0], blank.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    for start, end in zip(starts, ends, strict=True):
+        if start > 0 and end - start >= 2:
+            flags[start:end] = True
     return flags
 
 
