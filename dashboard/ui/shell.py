@@ -162,29 +162,31 @@ def closed() -> None:
     """The only page while nobody is logged in: the login form above it says what to do."""
 
 
-def leave_folder_mode() -> None:
-    """Rerun at once if Streamlit is running this app as an old-style ``pages/`` folder app.
+def leave_folder_mode() -> bool:
+    """Leave Streamlit's old ``pages/`` folder mode; True when this run must be repeated.
 
     A fresh server treats an app with a ``pages/`` folder the old way until the first
-    ``st.navigation`` call, so the very first run after a start is an old-style run: a widget used
-    on its page (the login button) was lost on the next rerun, and an address such as ``/map``
-    ran a page file without the shared context. One rerun in the new mode fixes both.
+    ``st.navigation`` call, so the very first run after a start is an old-style run: the next
+    rerun then counts as a change of page, and a widget used in between (the login button) is
+    lost. The caller repeats the run once in the new mode, on the page navigation resolved
+    (``st.switch_page``: a plain rerun would drop a deep link such as ``/ban-do``).
     """
     from streamlit.runtime import Runtime
     from streamlit.runtime.pages_manager import PagesManager  # no public switch for this
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        # AppTest (a stand-in runtime) resets the flag before every run, so each of its runs is an
-        # old-style one and they agree with each other; rerunning there would make them disagree.
-        if type(Runtime.instance()) is Runtime:
-            st.rerun()
+    if not PagesManager.uses_pages_directory:
+        return False
+    PagesManager.uses_pages_directory = False
+    # AppTest (a stand-in runtime) resets the flag before every run, so each of its runs is an
+    # old-style one and they agree with each other; repeating there would make them disagree.
+    return type(Runtime.instance()) is Runtime
 
 
 def context() -> PageContext:
     """The context :func:`start` made for this rerun."""
-    if _CTX not in st.session_state:  # a page file run directly, outside app.py
-        leave_folder_mode()
+    if _CTX not in st.session_state:  # a page file run directly, outside app.py (old-style mode)
+        if leave_folder_mode():
+            st.rerun()
         st.stop()
     return st.session_state[_CTX]
 
