@@ -13,7 +13,7 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, fmt, i18n, loaders, metrics, pack, registry, report
+from dashboard import access, fmt, i18n, loaders, metrics, registry, report
 from dashboard.auth import User
 from dashboard.boundaries import Boundaries
 from dashboard.config import Config, ConfigError, load_config
@@ -104,19 +104,25 @@ def _pack_downloads(ctx: PageContext) -> None:
     """
     language = i18n.get_language()
 
-    def inputs() -> pack.PackInput:
+    def build(kind: str) -> bytes:
+        # Imported on the first click: the pack's libraries (matplotlib, fpdf2, python-pptx,
+        # vl-convert) cost about a second and 60 MB that no page view needs.
+        from dashboard import pack
+
         bounds = boundaries_for(ctx)
-        return pack.PackInput(
+        made = pack.PackInput(
             ctx.scope, ctx.province, ctx.area_name, ctx.data.as_of, ctx.data.is_sample, bounds.communes,
             bounds.districts,
         )  # fmt: skip
+        makers = {"pdf": pack.build_pdf, "pptx": pack.build_pptx, "xlsx": pack.build_excel}
+        return makers[kind](made, language)
 
     stamp = ctx.scope.as_of.strftime("%Y%m%d")
     side = st.sidebar
     side.subheader(t("pack.title"))
     side.download_button(
         t("pack.download"),
-        data=lambda: pack.build_pdf(inputs(), language),
+        data=lambda: build("pdf"),
         file_name=f"tai-lieu-hop-{stamp}.pdf",
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
@@ -125,7 +131,7 @@ def _pack_downloads(ctx: PageContext) -> None:
     )
     side.download_button(
         t("pack.pptx"),
-        data=lambda: pack.build_pptx(inputs(), language),
+        data=lambda: build("pptx"),
         file_name=f"trinh-chieu-{stamp}.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         icon=":material/slideshow:",
@@ -134,7 +140,7 @@ def _pack_downloads(ctx: PageContext) -> None:
     )
     side.download_button(
         t("pack.excel"),
-        data=lambda: pack.build_excel(inputs(), language),
+        data=lambda: build("xlsx"),
         file_name=f"bang-so-lieu-{stamp}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/table_view:",
