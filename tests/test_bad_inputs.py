@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -173,8 +174,8 @@ def _no_settle(monkeypatch):
     monkeypatch.setattr(loaders, "SETTLE_SECONDS", 0.0)
 
 
-@pytest.mark.parametrize(("table", "edit", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_bad_input(cfg, today, data_dir, table, edit, expected):
+def write_case(data_dir: Path, table: str, edit: Edit) -> Path:
+    """Write the mini data set's ``table`` after ``edit`` (None from the edit deletes the file)."""
     header, rows = copy.deepcopy(MINI[table])
     content = edit(header, rows)
     path = data_dir / f"{table}.csv"
@@ -184,6 +185,12 @@ def test_bad_input(cfg, today, data_dir, table, edit, expected):
         path.write_bytes(content)
     else:
         path.write_text(csv_text(*content), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("table", "edit", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input(cfg, today, data_dir, table, edit, expected):
+    write_case(data_dir, table, edit)
     dataset = loaders.load_dataset(cfg, today)
     expected = [Problem(p.file, p.message.replace("{dir}", str(data_dir)), p.row, p.column) for p in expected]
     assert list(dataset.tables[table].problems) == expected

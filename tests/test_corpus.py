@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,7 +19,7 @@ from dashboard import loaders, parsing
 from dashboard.config import config_from_mapping
 from dashboard.schema import TABLES, Problem
 from tests.conftest import MINI, csv_text, write_mini
-from tests.test_bad_inputs import CASES, P, cell, column, raw, text
+from tests.test_bad_inputs import CASES, P, cell, column, raw, text, write_case
 from tests.test_loaders import to_cp1258
 
 
@@ -197,19 +196,6 @@ REFUSED = [
 ]  # fmt: skip
 
 
-def _write(data_dir: Path, table: str, edit) -> Path:
-    header, rows = copy.deepcopy(MINI[table])
-    content = edit(header, rows)
-    path = data_dir / f"{table}.csv"
-    if content is None:
-        path.unlink()
-    elif isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(csv_text(*content), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory) -> loaders.Dataset:
     folder = write_mini(tmp_path_factory.mktemp("reference"))
@@ -219,7 +205,7 @@ def reference(tmp_path_factory) -> loaders.Dataset:
 
 @pytest.mark.parametrize(("table", "edit"), [c[1:] for c in LOADS], ids=[c[0] for c in LOADS])
 def test_loads_as_intended(cfg, today, data_dir, reference, table, edit):
-    _write(data_dir, table, edit)
+    write_case(data_dir, table, edit)
     dataset = loaders.load_dataset(cfg, today)
     assert [p.describe() for p in dataset.problems] == []
     pd.testing.assert_frame_equal(dataset.frame(table), reference.frame(table), check_exact=True)
@@ -227,7 +213,7 @@ def test_loads_as_intended(cfg, today, data_dir, reference, table, edit):
 
 @pytest.mark.parametrize(("table", "edit", "expected"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
 def test_refused_with_a_clear_message(cfg, today, data_dir, table, edit, expected):
-    _write(data_dir, table, edit)
+    write_case(data_dir, table, edit)
     dataset = loaders.load_dataset(cfg, today)
     assert list(dataset.tables[table].problems) == expected
     assert dataset.tables[table].frame.empty
@@ -242,7 +228,7 @@ CORPUS = [(c[0], c[1], c[2]) for c in CASES] + [(c[0], c[1], c[2]) for c in REFU
 def test_no_bad_file_loses_the_last_good_data(cfg, today, data_dir, table, edit):
     before = loaders.load_dataset(cfg, today)
     assert before.problems == []
-    _write(data_dir, table, edit)
+    write_case(data_dir, table, edit)
     after = loaders.load_dataset(cfg, today)
     state = after.tables[table]
     if state.ok:
