@@ -313,3 +313,22 @@ TEXT.update(
         ),
     }
 )
+
+# The boundary matching report on the Data page (dashboard/matching.py: label()).
+TEXT.update(
+    {
+        "match.title": ("Ranh giới và danh mục xã", "Boundaries and the commune registry"),
+        "match.kind": ("Loại", "Kind"),
+        "match.unit": ("Đơn vị", "Unit"),
+        "match.candidates": ("Gần giống (chưa nối)", "Closest (not joined)"),
+        "match.missing": ("Chưa có ranh giới", "No boundary"),
+        "match.ambiguous": ("Tên trùng", "Ambiguous name"),
+        "match.extra": ("Không có trong danh mục", "Not in the registry"),
+        "match.hint": (
+            "Chỉ những tên/mã khớp chính xác mới được nối; cột “gần giống” chỉ để gợi ý sửa. "
+            "Chạy lại kiểm tra: python -m dashboard check",
+            "Only exact names or codes are joined; the closest ones are suggestions to fix. "
+            "Check again with: python -m dashboard check",
+        ),
+    }
+)

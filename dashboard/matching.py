@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from dashboard import parsing
+from dashboard import i18n, parsing
 from dashboard.schema import Problem
 
 if TYPE_CHECKING:  # loaders imports this module for the groups hook; the type is only needed here
@@ -182,27 +182,9 @@ def _line(unit: Unit, candidates: Sequence[Unit]) -> str:
     return f"  - {unit.describe()}" + (f" — gần giống: {close}" if close else " — không có tên nào gần giống")
 
 
-# The Data page's labels. They belong in i18n.TEXT; they live here until that table's owner moves them.
-LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Ranh giới và danh mục xã", "Boundaries and the commune registry"),
-    "kind": ("Loại", "Kind"),
-    "unit": ("Đơn vị", "Unit"),
-    "candidates": ("Gần giống (chưa nối)", "Closest (not joined)"),
-    "missing": ("Chưa có ranh giới", "No boundary"),
-    "ambiguous": ("Tên trùng", "Ambiguous name"),
-    "extra": ("Không có trong danh mục", "Not in the registry"),
-    "hint": (
-        "Chỉ những tên/mã khớp chính xác mới được nối; cột “gần giống” chỉ để gợi ý sửa. "
-        "Chạy lại kiểm tra: python -m dashboard check",
-        "Only exact names or codes are joined; the closest ones are suggestions to fix. "
-        "Check again with: python -m dashboard check",
-    ),
-}
-
-
 def label(key: str, language: str = "vi") -> str:
-    """A Data page label in ``language`` ('vi' or 'en')."""
-    vi, en = LABELS[key]
+    """A Data page label of the matching report in ``language`` ('vi' or 'en'), from i18n.TEXT."""
+    vi, en = i18n.TEXT[f"match.{key}"]
     return en if language == "en" else vi
 
 
