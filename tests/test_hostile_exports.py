@@ -80,3 +80,21 @@ def test_formula_like_names_are_quoted_in_the_workbook(hostile):
         assert HOSTILE[key] in quoted, key
         assert HOSTILE[key] not in plain, key
     assert not [text for text in plain if text and text[0] in "=+-@"], "every formula-like text is quoted"
+
+
+def test_markdown_in_a_commune_name_is_shown_as_written(tmp_path, monkeypatch):
+    from dashboard.ui import cards, profile
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    communes = pd.read_csv(tmp_path / "data" / "communes.csv", dtype=str, keep_default_na=False)
+    name = "**Đậm** _nghiêng_ [liên kết](http://example.invalid)"
+    communes.loc[0, "commune_name"] = name
+    communes.to_csv(tmp_path / "data" / "communes.csv", index=False)
+    (tmp_path / "tinh.toml").write_text(f'data_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "tinh.toml"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/map.py").run()
+    at.selectbox(key=profile.K_PROFILE).set_value(communes.loc[0, "commune_code"]).run()
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert any(h.endswith(cards.plain(name)) for h in headings), headings

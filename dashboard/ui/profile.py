@@ -44,9 +44,10 @@ def show(ctx: PageContext, code: str) -> None:
         st.info(t("no_data"))
         return
     reg = prof.registry
-    st.subheader(f"{reg['commune_type']} {reg['commune_name']}")
+    # Names from the data are shown as written: Markdown in them is escaped, never interpreted.
+    st.subheader(cards.plain(f"{reg['commune_type']} {reg['commune_name']}"))
     facts = [str(reg.get("district_name") or ""), t("profile.population", n=fmt.num(reg.get("population")))]
-    st.markdown(" · ".join(f for f in facts if f))
+    st.markdown(cards.plain(" · ".join(f for f in facts if f)))
 
     st.markdown(f"**{t('profile.ratings')}**")
     if prof.ratings.empty:
