@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from dashboard.schema import FALSE_WORDS, TRUE_WORDS, Column
@@ -113,8 +115,25 @@ def sniff_delimiter(text: str) -> str:
 
     Several lines, not only the first: a report exported from Excel may open with a title line.
     """
-    lines = text.split("\n", MAX_TITLE_ROWS + 1)[: MAX_TITLE_ROWS + 1]
-    return max((",", ";", "\t"), key=lambda d: max(line.count(d) for line in lines))
+    # As text.split("\n", MAX_TITLE_ROWS + 1)[: MAX_TITLE_ROWS + 1] (its last piece: the rest of the
+    # text), without copying a large file.
+    starts = [0]
+    for _ in range(MAX_TITLE_ROWS):
+        end = text.find("\n", starts[-1])
+        if end < 0:
+            break
+        starts.append(end + 1)
+    pieces = [(a, b - 1) for a, b in itertools.pairwise(starts)] + [(starts[-1], len(text))]
+    return max((",", ";", "\t"), key=lambda d: max(text.count(d, a, b) for a, b in pieces))
+
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str):
+    """The lines io.StringIO(text, newline="") yields (ends kept), without copying the text."""
+    for match in _LINE_RE.finditer(text):
+        yield match.group()
 
 
 # A report exported from Excel may open with its title ("BÁO CÁO … NĂM 2025"), a date line and a blank
@@ -153,12 +172,12 @@ def read_csv_text(text: str, is_header: Callable[[list[str]], bool] | None = Non
 
     ``is_header`` tells a header line the table recognises, so title lines above it can be skipped.
     """
-    if not text.strip():
+    if not text or text.isspace():
         raise FileError("Tệp rỗng: không có dòng tiêu đề và không có dòng số liệu nào.")
     delimiter = sniff_delimiter(text)
 
     def open_reader():
-        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        return csv.reader(_lines(text), delimiter=delimiter, strict=True)
 
     reader = open_reader()
     try:
@@ -170,6 +189,13 @@ def read_csv_text(text: str, is_header: Callable[[list[str]], bool] | None = Non
     except csv.Error as exc:
         raise FileError(f"Dòng tiêu đề: {lower_first(_quote_message(str(exc)))}") from None
     width = len(headers)
+    if '"' not in text and "\x00" not in text:  # no quoting: every line is one record
+        plain = _plain_records(text, reader.line_num, width, delimiter, row)
+        if plain is not None:
+            cells, rows, problems = plain
+            if not rows and not problems:
+                raise FileError("Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào.")
+            return RawTable(headers, cells.apply(strip_cells), rows, problems)
     records: list[list[str]] = []
     rows: list[int] = []
     problems: list[tuple[int, str]] = []
@@ -196,6 +222,93 @@ def read_csv_text(text: str, is_header: Callable[[list[str]], bool] | None = Non
     cells = pd.DataFrame(records, columns=range(width), dtype="str") if records else _no_cells(width)
     cells = cells.apply(lambda col: col.str.strip())
     return RawTable(headers, cells, rows, problems)
+
+
+# The characters str.isspace() is true for (tests/test_parsing_fast.py checks the list).
+PY_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_FIELD_LIMIT = 131072  # csv.field_size_limit(): a longer field is a csv.Error, left to csv.reader
+
+
+def _re2_class(chars: str) -> str:
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in chars) + "]"
+
+
+def _plain_records(
+    text: str, skip_lines: int, width: int, delimiter: str, header_row: int
+) -> tuple[pd.DataFrame, list[int], list[tuple[int, str]]] | None:
+    """What the csv.reader loop of :func:`read_csv_text` gives, for text without quotes in which
+    every line has the header's width: pyarrow's multi-threaded reader, then the same blank-row rule.
+
+    None for anything else (a line of another width, an empty line, a field longer than csv.reader
+    takes): the loop handles those, with its messages.
+    """
+    irregular = []
+
+    def invalid(_row) -> str:
+        irregular.append(True)
+        return "skip"
+
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(skip_rows=skip_lines, column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+                invalid_row_handler=invalid,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if irregular or table.num_rows == 0:
+        return None
+    for col in table.columns:  # bytes ≥ characters: count characters only when bytes are many
+        too_long = (pc.max(pc.binary_length(col)).as_py() or 0) > _FIELD_LIMIT
+        if too_long and (pc.max(pc.utf8_length(col)).as_py() or 0) > _FIELD_LIMIT:
+            return None
+    columns = [pc.fill_null(col, "") for col in table.columns]  # an empty line: a row of nothing
+    cells = pd.DataFrame({j: _column(col) for j, col in enumerate(columns)}, copy=False)
+    # A row whose cells are all blank is skipped (Excel leaves rows of empty cells); only rows whose
+    # first cell is blank can be one, and those are looked at in Python.
+    space = f"^{_re2_class(PY_SPACES)}*$"
+    first_blank = pc.match_substring_regex(columns[0], space).to_numpy(zero_copy_only=False)
+    keep = np.ones(len(cells), dtype=bool)
+    for pos in np.flatnonzero(first_blank):
+        keep[pos] = any(cell.strip() for cell in cells.iloc[pos].tolist())
+    if keep.all():
+        return cells, range(header_row + 1, header_row + 1 + len(cells)), []
+    rows = (np.flatnonzero(keep) + header_row + 1).tolist()
+    return cells[keep].reset_index(drop=True), rows, []
+
+
+def _column(values: pa.ChunkedArray) -> pd.Series:
+    """A column of text; one with few distinct values (judged on its start) is coded, so that every
+    check after this runs once per distinct value (see strip_cells, factorize)."""
+    sample = values.slice(0, 10_000).combine_chunks()
+    if len(values) > 20_000 and len(pc.unique(sample)) <= 1_000:
+        return pd.Series(values.combine_chunks().dictionary_encode().to_pandas())
+    return pd.Series(values, dtype="str")
+
+
+def strip_cells(cells: pd.Series) -> pd.Series:
+    """Cells without spaces around them; a coded column is stripped once per distinct value."""
+    if not isinstance(cells.dtype, pd.CategoricalDtype):
+        return cells.str.strip()
+    stripped = pd.Series(cells.cat.categories, dtype="str").str.strip()
+    remap, categories = pd.factorize(stripped)
+    codes = cells.cat.codes.to_numpy()
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype("str")))
 
 
 def _no_cells(width: int) -> pd.DataFrame:

@@ -239,3 +239,84 @@ def test_typed_and_text_parquet_dates_give_the_same_day():
 )
 def test_may_contain_never_misses(cells, found):
     assert parsing.may_contain(pd.Series(cells, dtype="str"), ("tong", "cong", "total")) is found
+
+
+# ---------------------------------------------------------------------------- CSV without quotes
+
+
+def test_py_spaces_are_what_str_isspace_says():
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == parsing.PY_SPACES
+
+
+def _csv_both_ways(text: str, monkeypatch) -> tuple[parsing.RawTable, parsing.RawTable]:
+    fast = parsing.read_csv_text(text)
+    with monkeypatch.context() as m:
+        m.setattr(parsing, "_plain_records", lambda *args: None)
+        slow = parsing.read_csv_text(text)
+    return fast, slow
+
+
+def _same_tables(fast: parsing.RawTable, slow: parsing.RawTable) -> None:
+    assert fast.headers == slow.headers
+    assert list(fast.rows) == list(slow.rows)
+    assert fast.row_problems == slow.row_problems
+    assert fast.cells.shape == slow.cells.shape
+    for j in slow.cells.columns:
+        assert fast.cells[j].astype("str").tolist() == slow.cells[j].tolist(), j
+
+
+ROWS = [
+    "TB-1,2024-01-05,02701,Tố giác",
+    " TB-2 , 19/08/2024 ,2701, " + NFD + " ",
+    ",,,",  # a row of empty cells Excel leaves behind
+    "",
+    "TB-3,45292,02701.0,tố  giác",
+    "TB-4,2024-01-05,\xa002701\xa0,Tin báo",
+    "\t,\x1c, ,\u3000",
+    "TB-5,2024-01-05,02701,Kiến nghị khởi tố",
+]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("repeat", [1, 3000])  # 3000 × 9 lines: repetitive columns are read coded
+def test_plain_csv_reads_as_the_csv_module_does(monkeypatch, newline, repeat):
+    header = "Mã tin,Ngày tiếp nhận,Mã xã,Loại nguồn tin"
+    text = newline.join([header, *(ROWS * repeat)]) + newline
+    fast, slow = _csv_both_ways(text, monkeypatch)
+    _same_tables(fast, slow)
+    if repeat > 1:  # read by pyarrow, not by the csv module
+        assert isinstance(fast.cells[3].dtype, pd.CategoricalDtype)
+    # A line of spaces is one cell, not four, and trailing empty cells make five: pyarrow cannot say
+    # where such a line was, so the csv module reads the file
+    odd = text.replace(f"{newline}{newline}", f"{newline}   {newline}").replace("tố  giác", "tố  giác,,")
+    _same_tables(*_csv_both_ways(odd, monkeypatch))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a;b\n1;2\n3;4;5\n6\n",  # rows of the wrong width: the csv module's loop, with its messages
+        "BÁO CÁO\n\nma_xa,ten\n02701,Xã A\n\n",  # a title above the header
+        "a,b\n1,2",  # no line break at the end
+        "a,b\n\n\n",  # a header alone
+    ],
+)
+def test_irregular_csv_reads_as_before(monkeypatch, text):
+    try:
+        fast = parsing.read_csv_text(text, lambda cells: "ma_xa" in cells or "a" in cells)
+    except parsing.FileError as exc:
+        with pytest.raises(parsing.FileError, match=str(exc)), monkeypatch.context() as m:
+            m.setattr(parsing, "_plain_records", lambda *args: None)
+            parsing.read_csv_text(text, lambda cells: "ma_xa" in cells or "a" in cells)
+        return
+    with monkeypatch.context() as m:
+        m.setattr(parsing, "_plain_records", lambda *args: None)
+        slow = parsing.read_csv_text(text, lambda cells: "ma_xa" in cells or "a" in cells)
+    _same_tables(fast, slow)
+
+
+def test_sniffing_reads_the_rest_of_the_file_as_its_last_line():
+    """The delimiter count of the eleventh piece covers the whole rest of the file, as before."""
+    lines = ["a,b"] * 10 + ["x;y;z"] * 5
+    assert parsing.sniff_delimiter("\n".join(lines)) == ";"
+    assert parsing.sniff_delimiter("a;b\n" * 3 + "c,d,e,f") == ","
