@@ -500,6 +500,11 @@ def _totals_rows(raw: parsing.RawTable, file: str) -> tuple[parsing.RawTable, li
         values = cells[col]
         if parsing.is_typed(values):
             continue  # numbers, dates and yes/no: their text is never a totals word
+        if len(values) < _SMALL:  # each distinct text in Python: quicker than pandas' set-up
+            totals = {v for v in values.unique() if v and len(v) <= 40 and _is_total(v)}
+            if totals:
+                flagged |= values.isin(totals).to_numpy(dtype=bool)
+            continue
         if isinstance(values.dtype, pd.CategoricalDtype):  # once per distinct value
             codes, uniques = parsing.factorize(values)
             totals = _total_texts(pd.Series(uniques, dtype="str"))
@@ -527,6 +532,7 @@ def _totals_rows(raw: parsing.RawTable, file: str) -> tuple[parsing.RawTable, li
     return parsing.RawTable(raw.headers, cells[keep].reset_index(drop=True), rows, raw.row_problems), problems
 
 
+_SMALL = 5_000  # rows: below this a column's distinct texts are looked at one by one
 # Every totals word (TOTAL_WORDS, "tong cong…") holds one of these, so an ASCII cell without any is none.
 _TOTAL_STEMS = ("tong", "cong", "total")
 
@@ -587,7 +593,8 @@ def _typed(cfg, table, file, raw, positions, today, registry) -> tuple[_Ctx, lis
         header = raw.headers[pos]
         problems += [Problem(file, message, row=raw.rows[i], column=header) for i, message in errors]
     headers = {name: raw.headers[pos] for name, pos in positions.items()}
-    ctx = _Ctx(cfg, table, file, pd.DataFrame(columns), blank, headers, raw.rows, registry)
+    frame = pd.DataFrame(columns, copy=False)  # copy-on-write: nothing outside sees these columns
+    ctx = _Ctx(cfg, table, file, frame, blank, headers, raw.rows, registry)
     return ctx, problems
 
 
@@ -762,7 +769,8 @@ def rating_for(score: float, cfg: Config) -> str | None:
 
 
 def _finalise(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    return pd.DataFrame({c.name: frame[c.name].astype(parsing.FINAL_DTYPES[c.kind]) for c in table.columns})
+    columns = {c.name: frame[c.name].astype(parsing.FINAL_DTYPES[c.kind]) for c in table.columns}
+    return pd.DataFrame(columns, copy=False)
 
 
 # ---------------------------------------------------------------------------- dataset.json

@@ -431,8 +431,10 @@ def _clean_categories(values: pd.Series) -> pd.Series:
     """Dictionary-coded Parquet text, cleaned once per distinct value; stays coded ('' when missing)."""
     categories = values.cat.categories
     texts = [*_clean_text(pa.chunked_array([pa.array(categories)])).tolist(), ""]
-    remap, categories = pd.factorize(np.array(texts, dtype=object))
     codes = values.cat.codes.to_numpy()
+    if texts[:-1] == list(categories) and "" not in categories and (codes >= 0).all():
+        return values  # already clean, nothing missing
+    remap, categories = pd.factorize(np.array(texts, dtype=object))
     codes = np.where(codes < 0, len(texts) - 1, codes)
     return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype("str")))
 
@@ -666,7 +668,9 @@ def parse_cells(cells: pd.Series, col: Column, allowed: Sequence[str], today: da
     codes, uniques = factorize(cells)
     texts = _unique_texts(cells, uniques)
     blank_u = texts.eq("").to_numpy(dtype=bool)
-    if is_typed(cells) and col.kind == "date" and pd.api.types.is_datetime64_any_dtype(cells.dtype):
+    if len(texts) < FAST_FROM:  # a few values: the per-cell parser is quicker than setting up pandas
+        values_u, ok = None, np.zeros(len(texts), dtype=bool)
+    elif is_typed(cells) and col.kind == "date" and pd.api.types.is_datetime64_any_dtype(cells.dtype):
         values_u, ok = _fast_timestamps(pd.Series(uniques), today)
     else:
         values_u, ok = fast_values(texts, col, allowed, today)
@@ -706,12 +710,22 @@ def _unique_texts(cells: pd.Series, uniques) -> pd.Series:
 
 
 def _fall_back(
-    values: pd.Series, done: np.ndarray, texts: pd.Series, col: Column, allowed: Sequence[str], today: date
+    values: pd.Series | None,
+    done: np.ndarray,
+    texts: pd.Series,
+    col: Column,
+    allowed: Sequence[str],
+    today: date,
 ) -> tuple[pd.Series, dict[int, str]]:
-    """The per-cell parser on the distinct values the fast rules left: its value, or its message."""
+    """The per-cell parser on the distinct values the fast rules left: its value, or its message.
+
+    ``values`` None: no fast rules ran, every value comes from the per-cell parser.
+    """
+    if values is None:
+        values = pd.Series([None] * len(texts), dtype=object)
     todo = np.flatnonzero(~done)
     if not len(todo):
-        return values, {}
+        return values.astype(CHECK_DTYPES[col.kind]), {}
     parse = cell_parser(col, allowed, today)
     good: dict[int, object] = {}
     bad: dict[int, str] = {}
@@ -728,6 +742,10 @@ def _fall_back(
 
 
 # ---------------------------------------------------------------------------- the fast rules
+
+# From this many distinct values in a column on, the fast rules run first (below, pandas' set-up
+# costs more than parsing each value in Python).
+FAST_FROM = 64
 # Each takes the distinct texts of a column ('' = blank) and returns (values, ok): where ok, the value
 # is exactly what the per-cell parser returns for that text. They use ASCII digits only ([0-9]): the
 # per-cell parser's \d also takes other scripts' digits, which are left to it.

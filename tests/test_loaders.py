@@ -9,7 +9,7 @@ import re
 import threading
 import time
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -472,3 +472,75 @@ def test_signature_follows_the_boundaries_and_groups_files(tmp_path):
     assert after_groups != before
     (tmp_path / "geo.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
     assert loaders.data_signature(cfg) != after_groups
+
+
+# ---------------------------------------------------------------------------- big files, whole columns
+
+
+def _big_tipoffs(n: int) -> tuple[list[str], list[list[str]]]:
+    """``n`` tip-offs cycling through MINI's, with distinct ids, in order, and a few of every mistake."""
+    header, base = MINI["tipoffs"]
+    rows = [[f"T{i:06d}", *base[i % len(base)][1:]] for i in range(n)]
+    for i, row in enumerate(rows):  # many distinct dates, in both accepted forms
+        received = date(2023, 1, 1) + timedelta(days=i % 700)
+        row[1] = f"{received:%Y-%m-%d}" if i % 2 else f"{received:%d/%m/%Y}"
+        row[6] = f"{received + timedelta(days=i % 30):%d/%m/%Y}" if row[6] else ""
+    rows[5][1] = "31/02/2025"  # not on the calendar
+    rows[6][2] = "99999"  # not in the registry
+    rows[7][2] = "2701"  # leading zero restored
+    rows[8][0] = rows[3][0]  # a repeated id
+    rows[9][1] = "45678"  # an Excel day number in the future
+    rows[10][3] = "tố  GIÁC"  # a choice matched loosely
+    rows[11][3] = "Tố giác khác"  # not in the list
+    rows[12][6], rows[12][1] = "2025-01-01", "2025-02-01"  # resolved before received
+    rows[13][0] = "Tổng cộng"  # a totals row
+    rows[14][2] = rows[15][2] = rows[16][2] = ""  # blank, as Excel leaves merged cells
+    rows[17][1] = unicodedata.normalize("NFD", "ngày 5")  # not a date, tone marks combining
+    return header, rows
+
+
+def _same_as_cell_by_cell(monkeypatch, cfg, today) -> tuple[loaders.Dataset, loaders.Dataset]:
+    with monkeypatch.context() as m:  # the fast rules on every column, however few its values
+        m.setattr(parsing, "FAST_FROM", 0)
+        fast = loaders.load_dataset(cfg, today)
+    loaders.clear_cache()
+    with monkeypatch.context() as m:  # every cell by the per-cell parser, every line by the csv module
+        m.setattr(parsing, "FAST_FROM", 10**9)
+        m.setattr(parsing, "_plain_records", lambda *args: None)
+        m.setattr(loaders, "_SMALL", 10**9)
+        slow = loaders.load_dataset(cfg, today)
+    return fast, slow
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "parquet-typed"])
+def test_big_file_problems_are_those_of_the_cell_by_cell_checks(monkeypatch, cfg, today, data_dir, fmt):
+    header, rows = _big_tipoffs(30_000)
+    (data_dir / "tipoffs.csv").unlink()
+    if fmt == "csv":
+        (data_dir / "tipoffs.csv").write_text(csv_text(header, rows), encoding="utf-8")
+    else:
+        frame = pd.DataFrame(rows, columns=header, dtype="str")
+        if fmt == "parquet-typed":  # dates as timestamps, as a database export writes them
+            frame = frame.drop(index=[5, 9, 17]).reset_index(drop=True)
+            for name in ("received_date", "resolved_date"):
+                frame[name] = pd.to_datetime(frame[name], format="mixed", dayfirst=True)
+        frame.to_parquet(data_dir / "tipoffs.parquet", index=False)
+    fast, slow = _same_as_cell_by_cell(monkeypatch, cfg, today)
+    problems = fast.tables["tipoffs"].problems
+    assert problems == slow.tables["tipoffs"].problems
+    assert len(problems) >= 9 and fast.frame("tipoffs").empty
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_big_valid_file_loads_as_cell_by_cell(monkeypatch, cfg, today, data_dir, fmt):
+    header, rows = _big_tipoffs(30_000)
+    rows = [r for i, r in enumerate(rows) if i not in range(5, 18)]
+    (data_dir / "tipoffs.csv").unlink()
+    if fmt == "csv":
+        (data_dir / "tipoffs.csv").write_text(csv_text(header, rows), encoding="utf-8")
+    else:
+        pd.DataFrame(rows, columns=header, dtype="str").to_parquet(data_dir / "tipoffs.parquet", index=False)
+    fast, slow = _same_as_cell_by_cell(monkeypatch, cfg, today)
+    assert fast.problems == slow.problems == []
+    pd.testing.assert_frame_equal(fast.frame("tipoffs"), slow.frame("tipoffs"), check_exact=True)
+    assert len(fast.frame("tipoffs")) == len(rows)
