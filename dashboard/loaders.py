@@ -685,7 +685,9 @@ def _tipoffs_rules(ctx: _Ctx) -> list[Problem]:
     ]
     handled = {parsing.nfc(s).strip().lower() for s in ctx.cfg.tipoff_handled_statuses}
     status = ctx.frame["status"]
-    without_date = status.str.lower().isin(handled) & ctx.blank["resolved_date"]
+    statuses = pd.Series(status.dropna().unique(), dtype="str")  # lower-cased once per status
+    done = statuses[statuses.str.lower().isin(handled).to_numpy(dtype=bool)]
+    without_date = status.isin(done) & ctx.blank["resolved_date"]
     for pos in _positions(without_date):
         message = f"Tình trạng “{status.iat[pos]}” là đã xử lý xong nên phải có ngày giải quyết."
         problems.append(ctx.problem(pos, "resolved_date", message))

@@ -663,7 +663,7 @@ def parse_cells(cells: pd.Series, col: Column, allowed: Sequence[str], today: da
     if col.kind == "text":  # nothing to convert, and ids are all distinct: no per-value work
         texts = cells if not is_typed(cells) else _strings(cells)
         blank = texts.eq("").to_numpy(dtype=bool)
-        values = texts.where(~blank).astype("str")
+        values = (texts.where(~blank) if blank.any() else texts).astype("str")
         return ParsedColumn(values, blank, _blank_errors(blank, col))
     codes, uniques = factorize(cells)
     texts = _unique_texts(cells, uniques)
