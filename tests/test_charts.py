@@ -61,3 +61,35 @@ def test_each_tipoff_chart_shows_its_own_breakdown(monkeypatch):
         top = [s for s in sorts if len(s) == 10 and set(s) <= set(communes["commune_name"])]
         kinds = [s for s in sorts if set(s) <= {"Tố giác", "Tin báo", "Kiến nghị khởi tố"}]
         assert len(sorts) == 4 and len(districts) == len(top) == len(kinds) == 1, sorts
+
+
+def test_every_chart_on_every_page_is_valid_vega_lite(monkeypatch):
+    """The dashboard skips schema checks when it draws; here each chart it draws is checked."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.registry import PAGES
+    from dashboard.ui import profile
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.delenv("DASHBOARD_CONFIG", raising=False)
+    monkeypatch.setattr(cards, "_VALIDATE", True)
+    monkeypatch.setattr(cards, "_SPECS", type(cards._SPECS)())  # nothing drawn from earlier tests
+    built = []
+    original = cards.alt.TopLevelMixin.to_dict
+
+    def checked(self, *args, **kwargs):
+        built.append(kwargs.get("validate", True))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cards.alt.TopLevelMixin, "to_dict", checked)
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=120).run()
+    for spec in PAGES:
+        at.switch_page(spec.file).run()
+        assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/map.py").run()
+    code = pd.read_csv(root / "data" / "communes.csv", dtype=str)["commune_code"].iloc[0]
+    at.selectbox(key=profile.K_PROFILE).set_value(code).run()  # the profile's two charts
+    assert not at.exception, [e.value for e in at.exception]
+    assert sum(built) >= 11, built  # one validated top-level call per chart (layers call it unvalidated)

@@ -69,6 +69,7 @@ def plain(text: str) -> str:
 _SPECS: OrderedDict[Hashable, dict] = OrderedDict()
 _SPECS_LOCK = threading.Lock()
 _SPECS_SIZE = 512
+_VALIDATE = False
 
 
 def _fingerprint(value: object) -> Hashable:
@@ -113,7 +114,9 @@ def chart(
         if spec is not None:
             _SPECS.move_to_end(key)
     if spec is None:
-        spec = build(*args, **kwargs).to_dict()
+        # Checking the spec against the Vega-Lite schema was most of a chart's cost; the charts are
+        # checked in the tests (tests/test_charts.py runs every page with _VALIDATE on).
+        spec = build(*args, **kwargs).to_dict(validate=_VALIDATE)
         # Altair's default theme sizes the view (300 × 300); Streamlit's own conversion turns that
         # theme off, and so do we: width follows the column, heights are set in dashboard.charts.
         view = spec.get("config", {}).get("view", {})
