@@ -243,6 +243,38 @@ def ratings(scope: Scope) -> RatingReport | None:
     )
 
 
+def drops_columns(year: int) -> dict[str, str]:
+    """Headers of the rating-drops table (screen and pack); the first, third and fourth are the short form."""
+    return {
+        "commune_name": i18n.t("col.commune"),
+        "district_name": i18n.t("col.district"),
+        "rating_prev": i18n.t("col.rating_prev", year=year - 1),
+        "rating": i18n.t("col.rating_now", year=year),
+        "score_prev_label": i18n.t("col.score_prev"),
+        "score_label": i18n.t("col.score_now"),
+    }
+
+
+DROPS_SHORT = ("commune_name", "rating_prev", "rating")  # what a room reads from afar
+
+
+def overdue_columns() -> dict[str, str]:
+    """Headers of the overdue tip-offs table (screen and pack)."""
+    return {
+        "tipoff_id": i18n.t("col.tipoff_id"),
+        "received_label": i18n.t("col.received"),
+        "days_label": i18n.t("col.days_open"),
+        "commune_name": i18n.t("col.commune"),
+        "district_name": i18n.t("col.district"),
+        "kind": i18n.t("col.kind"),
+        "category": i18n.t("col.category"),
+        "status": i18n.t("col.status"),
+    }
+
+
+OVERDUE_SHORT = ("received_label", "days_label", "commune_name")  # when, how long, where
+
+
 def drops_table(drops: pd.DataFrame) -> pd.DataFrame:
     """The communes that dropped a level, with scores formatted for display."""
     out = drops.copy()

@@ -46,14 +46,7 @@ with columns[2]:
     if ratings is None or ratings.drops.empty:
         st.success(t("overview.no_drops"), icon=":material/check_circle:")
     else:
-        columns = {
-            "commune_name": t("col.commune"),
-            "district_name": t("col.district"),
-            "rating_prev": t("col.rating_prev", year=ratings.year - 1),
-            "rating": t("col.rating_now", year=ratings.year),
-            "score_prev_label": t("col.score_prev"),
-            "score_label": t("col.score_now"),
-        }
+        columns = report.drops_columns(ratings.year)
         if compact:  # the names and the two ratings: what the room reads from afar
-            columns = {k: columns[k] for k in ("commune_name", "rating_prev", "rating")}
+            columns = {k: columns[k] for k in report.DROPS_SHORT}
         cards.table(report.drops_table(ratings.drops), columns, rows=present.TABLE_ROWS if compact else None)

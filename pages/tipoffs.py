@@ -65,16 +65,7 @@ with grid[5] if grid else st.container():
     if overdue.empty:
         st.success(t("tipoffs.no_overdue"), icon=":material/check_circle:")
     else:
-        columns = {
-            "tipoff_id": t("col.tipoff_id"),
-            "received_label": t("col.received"),
-            "days_label": t("col.days_open"),
-            "commune_name": t("col.commune"),
-            "district_name": t("col.district"),
-            "kind": t("col.kind"),
-            "category": t("col.category"),
-            "status": t("col.status"),
-        }
+        columns = report.overdue_columns()
         if compact:  # a third of the screen: when, how long, where
-            columns = {k: columns[k] for k in ("received_label", "days_label", "commune_name")}
+            columns = {k: columns[k] for k in report.OVERDUE_SHORT}
         cards.table(overdue, columns, rows=present.TABLE_ROWS if compact else None)

@@ -69,16 +69,9 @@ def _overview(inp: PackInput) -> Slide:
         trend = charts.trend_lines(report.trend(scope, tips), report.trend_labels(tips), height=260)
         slide.charts.append((t("overview.trend"), trend))
     if ratings is not None:
-        columns = {
-            "commune_name": t("col.commune"),
-            "district_name": t("col.district"),
-            "rating_prev": t("col.rating_prev", year=ratings.year - 1),
-            "rating": t("col.rating_now", year=ratings.year),
-            "score_prev_label": t("col.score_prev"),
-            "score_label": t("col.score_now"),
-        }
+        columns = report.drops_columns(ratings.year)
         title = t("overview.drops", year=ratings.year, prev=ratings.year - 1)
-        printed = (columns["commune_name"], columns["rating_prev"], columns["rating"])
+        printed = tuple(columns[k] for k in report.DROPS_SHORT)
         slide.tables.append(Table(title, _labelled(report.drops_table(ratings.drops), columns), printed))
     return slide
 
@@ -136,18 +129,9 @@ def _tipoffs(inp: PackInput) -> Slide:
                 charts.ranked_bars(breakdown.top_communes, "area", title=t("chart.tipoffs")),
             )
         )
-    columns = {
-        "tipoff_id": t("col.tipoff_id"),
-        "received_label": t("col.received"),
-        "days_label": t("col.days_open"),
-        "commune_name": t("col.commune"),
-        "district_name": t("col.district"),
-        "kind": t("col.kind"),
-        "category": t("col.category"),
-        "status": t("col.status"),
-    }
+    columns = report.overdue_columns()
     title = t("tipoffs.overdue_list", days=scope.cfg.tipoff_deadline_days, date=fmt.date(scope.as_of))
-    printed = tuple(columns[k] for k in ("received_label", "days_label", "commune_name"))
+    printed = tuple(columns[k] for k in report.OVERDUE_SHORT)
     slide.tables.append(Table(title, _labelled(overdue, columns), printed))
     return slide
 

@@ -22,6 +22,8 @@ from dashboard.selection import Selection, clip_to
 from dashboard.ui import filters, login, present
 
 _CTX = "_page_context"
+_PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _CSS = """
 <style>
@@ -120,33 +122,21 @@ def _pack_downloads(ctx: PageContext) -> None:
     stamp = ctx.scope.as_of.strftime("%Y%m%d")
     side = st.sidebar
     side.subheader(t("pack.title"))
-    side.download_button(
-        t("pack.download"),
-        data=lambda: build("pdf"),
-        file_name=f"tai-lieu-hop-{stamp}.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-        key="pack_pdf",
-    )
-    side.download_button(
-        t("pack.pptx"),
-        data=lambda: build("pptx"),
-        file_name=f"trinh-chieu-{stamp}.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        icon=":material/slideshow:",
-        on_click="ignore",
-        key="pack_pptx",
-    )
-    side.download_button(
-        t("pack.excel"),
-        data=lambda: build("xlsx"),
-        file_name=f"bang-so-lieu-{stamp}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-        on_click="ignore",
-        key="pack_xlsx",
-    )
+    # (label, kind, file name, type, icon): the pack as PDF and PowerPoint, its tables as Excel.
+    for label, kind, name, mime, icon in (
+        ("pack.download", "pdf", "tai-lieu-hop", "application/pdf", "picture_as_pdf"),
+        ("pack.pptx", "pptx", "trinh-chieu", _PPTX, "slideshow"),
+        ("pack.excel", "xlsx", "bang-so-lieu", _XLSX, "table_view"),
+    ):
+        side.download_button(
+            t(label),
+            data=lambda kind=kind: build(kind),
+            file_name=f"{name}-{stamp}.{kind}",
+            mime=mime,
+            icon=f":material/{icon}:",
+            on_click="ignore",
+            key=f"pack_{kind}",
+        )
 
 
 def _as_of_date(data: loaders.Dataset) -> dt.date:
