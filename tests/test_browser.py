@@ -6,20 +6,16 @@ restore a file while the app is running without touching data/.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
-from urllib.request import urlopen
 
 import pandas as pd
 import pytest
 
+from bench.browser import serve
 from dashboard.registry import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,12 +33,6 @@ pytestmark = [
 playwright = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     """A copy of the demo data and a settings file pointing at it."""
@@ -58,39 +48,9 @@ def workdir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(workdir) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_CONFIG": str(workdir / "settings.toml")}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urlopen(url + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the dashboard did not start") from None
-                time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """The dashboard on a free port, reading the copy through DASHBOARD_CONFIG (bench.browser.serve)."""
+    with serve(ROOT / "app.py", ROOT, {"DASHBOARD_CONFIG": str(workdir / "settings.toml")}) as running:
+        yield running.url.rstrip("/")
 
 
 @pytest.fixture(scope="module")
