@@ -58,16 +58,21 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(script: Path, cwd: Path, env: dict[str, str]) -> Iterator[Server]:
-    """Run ``streamlit run script`` until the block ends; yield once it answers its health check."""
+def serve(script: Path, cwd: Path, env: dict[str, str], base_path: str = "") -> Iterator[Server]:
+    """Run ``streamlit run script`` until the block ends; yield once it answers its health check.
+
+    ``base_path``: serve under ``/<base_path>/`` (server.baseUrlPath); the yielded URL includes it.
+    """
     port = _free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    if base_path:
+        cmd += ["--server.baseUrlPath", base_path]
     proc = subprocess.Popen(
         cmd, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    url = f"http://127.0.0.1:{port}/"
+    url = f"http://127.0.0.1:{port}/" + (f"{base_path}/" if base_path else "")
     try:
         deadline = time.monotonic() + 120
         while True:

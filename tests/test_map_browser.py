@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import textwrap
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from bench.browser import serve
 from dashboard.config import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -81,49 +76,13 @@ APP = textwrap.dedent(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def served_app(tmp_path: Path) -> Iterator[str]:
     """Start the tiny app with the project's .streamlit/config.toml; yield its URL; always stop it."""
     script = tmp_path / "map_app.py"
     script.write_text(APP, encoding="utf-8")
-    port = _free_port()
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.enableStaticServing", "true", "--server.baseUrlPath", BASE_PATH,
-         "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/{BASE_PATH}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("Streamlit did not start:\n" + (tmp_path / "server.log").read_text())
-            time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    with serve(script, PROJECT_ROOT, {"PYTHONPATH": str(PROJECT_ROOT)}, base_path=BASE_PATH) as running:
+        yield running.url
 
 
 def test_map_draws_offline_and_returns_the_clicked_commune(served_app: str) -> None:
