@@ -33,17 +33,20 @@ pytestmark = [
 playwright = pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    """A copy of the demo data and a settings file pointing at it."""
-    base = tmp_path_factory.mktemp("province")
+def demo_copy(base: Path, settings: str = "") -> Path:
+    """The demo data and boundaries copied into ``base``; settings.toml names them, then ``settings``."""
     shutil.copytree(ROOT / "data", base / "data")
     shutil.copytree(ROOT / "geo", base / "geo")
     (base / "settings.toml").write_text(
-        f'data_dir = "data"\nboundaries_file = "geo/communes.geojson"\nrefresh_seconds = {REFRESH_SECONDS}\n',
-        encoding="utf-8",
+        f'data_dir = "data"\nboundaries_file = "geo/communes.geojson"\n{settings}', encoding="utf-8"
     )
     return base
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> Path:
+    """A copy of the demo data and a settings file pointing at it."""
+    return demo_copy(tmp_path_factory.mktemp("province"), f"refresh_seconds = {REFRESH_SECONDS}\n")
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, ROOT, Watched, browser, server  # noqa: F401
+from tests.test_browser import CHROMIUM, Watched, browser, demo_copy, server  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,15 +21,8 @@ SECONDS = 4
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     """The demo data with auto-advance on (the served app of tests/test_browser.py reads it)."""
-    base = tmp_path_factory.mktemp("auto")
-    shutil.copytree(ROOT / "data", base / "data")
-    shutil.copytree(ROOT / "geo", base / "geo")
-    (base / "settings.toml").write_text(
-        f'data_dir = "data"\nboundaries_file = "geo/communes.geojson"\nauto_advance_seconds = {SECONDS}\n'
-        'agenda = ["overview", "models"]\n',
-        encoding="utf-8",
-    )
-    return base
+    settings = f'auto_advance_seconds = {SECONDS}\nagenda = ["overview", "models"]\n'
+    return demo_copy(tmp_path_factory.mktemp("auto"), settings)
 
 
 def test_the_agenda_advances_by_itself_and_wraps_around(server, browser):  # noqa: F811

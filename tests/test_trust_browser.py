@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from dashboard import auth
-from tests.test_browser import CHROMIUM, ROOT, Watched, browser, server  # noqa: F401
+from tests.test_browser import CHROMIUM, Watched, browser, demo_copy, server  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,9 +46,7 @@ def _rewrite(path: Path, change) -> None:
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     """The demo data with hostile names, and a users file (read by the server of test_browser)."""
-    base = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(ROOT / "data", base / "data")
-    shutil.copytree(ROOT / "geo", base / "geo")
+    base = demo_copy(tmp_path_factory.mktemp("hostile"), 'users_file = "users.toml"\n')
 
     def communes(frame: pd.DataFrame) -> None:
         mine = frame["district_code"] == HOSTILE_DISTRICT
@@ -66,10 +63,6 @@ def workdir(tmp_path_factory) -> Path:
         f'[users.vp]\nrole = "secretariat"\npassword_hash = "{digest}"\n\n'
         f'[users.yen_son]\nname = "Công an huyện Yên Sơn"\nrole = "district"\ndistricts = ["{MINE}"]\n'
         f'password_hash = "{digest}"\n',
-        encoding="utf-8",
-    )
-    (base / "settings.toml").write_text(
-        'data_dir = "data"\nboundaries_file = "geo/communes.geojson"\nusers_file = "users.toml"\n',
         encoding="utf-8",
     )
     return base
