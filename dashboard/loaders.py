@@ -345,7 +345,7 @@ def _read_stable(path: Path) -> tuple[os.stat_result, bytes] | None:
 
 def empty_frame(table: Table) -> pd.DataFrame:
     """A frame with no rows and the contract's columns and dtypes."""
-    return pd.DataFrame({c.name: pd.Series(dtype=parsing.FINAL_DTYPES[c.kind]) for c in table.columns})
+    return pd.DataFrame({c.name: pd.Series(dtype=parsing.final_dtype(c, table.coded)) for c in table.columns})
 
 
 # ---------------------------------------------------------------------------- checking one file
@@ -587,7 +587,7 @@ def _typed(cfg, table, file, raw, positions, today, registry) -> tuple[_Ctx, lis
         pos = positions[col.name]
         cells = raw.cells[pos].reset_index(drop=True)
         allowed = [parsing.nfc(v).strip() for v in getattr(cfg, col.choices)] if col.choices else []
-        parsed = parsing.parse_cells(cells, col, allowed, today)
+        parsed = parsing.parse_cells(cells, col, allowed, today, coded=table.coded)
         columns[col.name], errors = parsed.values, parsed.errors
         blank[col.name] = pd.Series(parsed.blank)
         header = raw.headers[pos]
@@ -771,7 +771,7 @@ def rating_for(score: float, cfg: Config) -> str | None:
 
 
 def _finalise(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    columns = {c.name: frame[c.name].astype(parsing.FINAL_DTYPES[c.kind]) for c in table.columns}
+    columns = {c.name: frame[c.name].astype(parsing.final_dtype(c, table.coded)) for c in table.columns}
     return pd.DataFrame(columns, copy=False)
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.schema import STANDARD_GROUPS
@@ -31,8 +32,9 @@ def communes_in_scope(communes: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 
 
 def in_communes(frame: pd.DataFrame, codes: pd.Series | Sequence[str]) -> pd.DataFrame:
-    """Rows of ``frame`` whose commune_code is one of ``codes``."""
-    return frame[frame["commune_code"].isin(list(codes))]
+    """Rows of ``frame`` whose commune_code is one of ``codes`` (``frame`` itself when all are)."""
+    inside = frame["commune_code"].isin(list(codes))
+    return frame if inside.all() else frame[inside]
 
 
 # ---------------------------------------------------------------- changes
@@ -164,12 +166,21 @@ def tipoffs_in_period(tipoffs: pd.DataFrame, period: Period) -> pd.DataFrame:
     return tipoffs[period.contains(tipoffs["received_date"])]
 
 
+def is_one_of(values: pd.Series, wanted: Sequence[str]) -> pd.Series:
+    """``values.isin(wanted)``; for a categorical column decided once per category, not per row."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values.isin(list(wanted))
+    per_category = np.append(values.cat.categories.isin(list(wanted)), False)  # code -1: missing
+    return pd.Series(per_category[values.cat.codes.to_numpy()], index=values.index)
+
+
 def overdue_mask(
     tipoffs: pd.DataFrame, as_of: dt.date, handled_statuses: Sequence[str], deadline_days: int
 ) -> pd.Series:
     """Not handled and received more than ``deadline_days`` before ``as_of`` (BLTTHS art. 147)."""
-    age = (pd.Timestamp(as_of) - tipoffs["received_date"]).dt.days
-    return ~tipoffs["status"].isin(handled_statuses) & (age > deadline_days)
+    # More than n whole days old = received on or before as_of − (n + 1) days (no per-row day count).
+    latest = pd.Timestamp(as_of) - pd.Timedelta(days=deadline_days + 1)
+    return ~is_one_of(tipoffs["status"], handled_statuses) & (tipoffs["received_date"] <= latest)
 
 
 def tipoff_summary(
@@ -177,7 +188,7 @@ def tipoff_summary(
 ) -> TipoffSummary:
     """Totals of an already filtered frame, weighted by its ``count`` column."""
     weight = tipoffs["count"]
-    handled = weight[tipoffs["status"].isin(handled_statuses)].sum()
+    handled = weight[is_one_of(tipoffs["status"], handled_statuses)].sum()
     overdue = weight[overdue_mask(tipoffs, as_of, handled_statuses, deadline_days)].sum()
     return TipoffSummary(int(weight.sum()), int(handled), int(overdue))
 
@@ -185,6 +196,8 @@ def tipoff_summary(
 def sum_by(tipoffs: pd.DataFrame, column: str, order: Sequence[str] | None = None) -> pd.DataFrame:
     """Tip-offs (``count``-weighted) per value of ``column``, in ``order`` or largest first."""
     sums = tipoffs.groupby(column, observed=True)["count"].sum()
+    if isinstance(sums.index.dtype, pd.CategoricalDtype):  # labels as plain text, in text order
+        sums = sums.set_axis(sums.index.astype("str")).sort_index()
     if order is not None:
         values = [*order, *(v for v in sums.index if v not in order)]
         return pd.DataFrame({column: values, "count": [int(sums.get(v, 0)) for v in values]})
@@ -195,9 +208,11 @@ def monthly(tipoffs: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Tip-offs per calendar month of ``period``, months with none included (``month`` = 1st day)."""
     months = pd.date_range(pd.Timestamp(period.start).replace(day=1), pd.Timestamp(period.end), freq="MS")
     inside = tipoffs_in_period(tipoffs, period)
-    sums = inside.groupby(inside["received_date"].dt.to_period("M"))["count"].sum()
-    counts = [int(sums.get(m.to_period("M"), 0)) for m in months]
-    return pd.DataFrame({"month": months, "count": counts})
+    # Each date's month by where it falls among the months' first days: no per-row calendar work.
+    which = np.searchsorted(months.to_numpy(), inside["received_date"].to_numpy(), side="right") - 1
+    weights = inside["count"].to_numpy(dtype="float64", na_value=0)
+    sums = np.bincount(which, weights=weights, minlength=len(months)) if len(months) else np.zeros(0)
+    return pd.DataFrame({"month": months, "count": sums.astype("int64")})
 
 
 def trend_with_comparison(tipoffs: pd.DataFrame, period: Period, comparison: Period) -> pd.DataFrame:

@@ -27,6 +27,13 @@ CHECK_DTYPES = {
     "float": "Float64", "date": "datetime64[ns]", "bool": "boolean",
 }  # fmt: skip
 FINAL_DTYPES = {**CHECK_DTYPES, "float": "float64", "bool": "bool", "year": "int64"}
+CODED_KINDS = ("code", "choice")  # kept as categories in a ``Table.coded`` table
+
+
+def final_dtype(col: Column, coded: bool = False) -> str:
+    """The dtype of ``col`` in the frames handed out (see ``Table.coded``)."""
+    return "category" if coded and col.kind in CODED_KINDS else FINAL_DTYPES[col.kind]
+
 
 _DELIMITER_NAMES = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -342,8 +349,11 @@ def read_parquet_bytes(data: bytes) -> RawTable:
     value into text only to report it.
     """
     try:
-        dictionary = _dictionary_columns(data)
-        frame = pd.read_parquet(io.BytesIO(data), read_dictionary=dictionary)
+        meta = pq.ParquetFile(io.BytesIO(data)).metadata
+        # ParquetFile, not pd.read_parquet: the same frame without pyarrow's dataset layer (whose
+        # first use in a process costs more than reading a million rows).
+        file = pq.ParquetFile(io.BytesIO(data), read_dictionary=_dictionary_columns(meta))
+        frame = file.read().to_pandas()
     except Exception as exc:  # pyarrow raises many types for a damaged file; all mean the same to a user
         raise FileError(f"Không đọc được tệp Parquet: tệp hỏng hoặc không phải Parquet ({exc}).") from None
     if frame.empty:
@@ -353,14 +363,13 @@ def read_parquet_bytes(data: bytes) -> RawTable:
     return RawTable([str(c).strip() for c in frame.columns], cells, rows, [])
 
 
-def _dictionary_columns(data: bytes) -> list[str]:
+def _dictionary_columns(meta: pq.FileMetaData) -> list[str]:
     """Text columns the file stores as a small dictionary of values plus codes.
 
     Read that way they arrive as codes (no text to decode per row) and every check runs once per
     distinct value; a column of distinct ids, where the writer gave up its dictionary, is read as
     plain text.
     """
-    meta = pq.ParquetFile(io.BytesIO(data)).metadata
     schema = meta.schema.to_arrow_schema()
     names = []
     for j, field in enumerate(schema):
@@ -653,12 +662,15 @@ def parse_column(
     return parsed.values, parsed.errors
 
 
-def parse_cells(cells: pd.Series, col: Column, allowed: Sequence[str], today: date) -> ParsedColumn:
+def parse_cells(
+    cells: pd.Series, col: Column, allowed: Sequence[str], today: date, coded: bool = False
+) -> ParsedColumn:
     """A whole column at once: each distinct value is checked once, by vectorised rules first.
 
     The fast rules (:func:`fast_values`) accept only what the per-cell parser accepts, with the same
     value; whatever they do not accept goes through the per-cell parser, whose message the user
     sees. ``cells`` is text ('' when blank) or a typed Parquet column (missing when blank).
+    ``coded``: codes and choices come back as categories (see ``Table.coded``), same values.
     """
     if col.kind == "text":  # nothing to convert, and ids are all distinct: no per-value work
         texts = cells if not is_typed(cells) else _strings(cells)
@@ -676,7 +688,10 @@ def parse_cells(cells: pd.Series, col: Column, allowed: Sequence[str], today: da
         values_u, ok = fast_values(texts, col, allowed, today)
     values_u, messages = _fall_back(values_u, ok | blank_u, texts, col, allowed, today)
     values_u = values_u.where(~blank_u)  # a blank cell is missing, whatever the rules say of ''
-    values = pd.Series(values_u.array.take(codes, allow_fill=True))
+    if coded and col.kind in CODED_KINDS:
+        values = _categories(values_u, codes)
+    else:
+        values = pd.Series(values_u.array.take(codes, allow_fill=True))
     blank = np.append(blank_u, True)[codes]  # code -1: missing in a typed column
     blank_means_default = col.kind == "bool" and col.default is not None
     if blank_means_default:  # e.g. "exemplary": a blank cell is the column's default, not an error
@@ -689,6 +704,16 @@ def parse_cells(cells: pd.Series, col: Column, allowed: Sequence[str], today: da
     if not blank_means_default:  # a blank "meets the standard" is not a "no": say so
         errors += _blank_errors(blank, col)
     return ParsedColumn(values, blank, errors)
+
+
+def _categories(values_u: pd.Series, codes: np.ndarray) -> pd.Series:
+    """``values_u`` taken at ``codes`` (-1: missing) as a categorical, without building the texts.
+
+    Two texts may give one value ("2701" and "02701"): the categories are the distinct values.
+    """
+    remap, categories = pd.factorize(values_u, use_na_sentinel=True)
+    remap = np.append(remap, -1)  # code -1, and a value that failed its check, stay missing
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype("str")))
 
 
 def row_texts(cells: pd.DataFrame, pos: int) -> list[str]:

@@ -84,6 +84,9 @@ class Table:
     key: tuple[str, ...]
     required: bool = True  # the dashboard needs the file to show its pages
     commune_column: str | None = "commune_code"  # checked against the communes registry
+    # Codes and choices kept as categories (each distinct text once, rows as small integers): for the
+    # table that may hold a million rows, where every filter would otherwise move a million texts.
+    coded: bool = False
 
     def column(self, name: str) -> Column:
         """The column spec called ``name``."""
@@ -197,6 +200,7 @@ TIPOFFS = Table(
     title_vi="Tin báo, tố giác tội phạm",
     title_en="Crime tip-offs",
     key=("tipoff_id",),
+    coded=True,
     columns=(
         Column("tipoff_id", "text", "Mã tin", "Tip-off id", required=False,
                aliases=("Mã tin báo", "Số hiệu tin")),

@@ -47,7 +47,10 @@ class Period:
 
     def contains(self, dates: pd.Series) -> pd.Series:
         """Boolean mask of ``dates`` (datetime64) falling inside the period."""
-        return (dates >= pd.Timestamp(self.start)) & (dates < pd.Timestamp(self.end) + pd.Timedelta(days=1))
+        values = dates.to_numpy(dtype="datetime64[ns]")  # NaT compares False, as in pandas
+        start, after = pd.Timestamp(self.start), pd.Timestamp(self.end) + pd.Timedelta(days=1)
+        inside = (values >= start.to_datetime64()) & (values < after.to_datetime64())
+        return pd.Series(inside, index=dates.index)
 
 
 def _month_end(year: int, month: int) -> dt.date:

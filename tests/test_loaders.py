@@ -71,7 +71,9 @@ def test_contract_round_trip(cfg, today):
         frame = dataset.frame(name)
         assert list(frame.columns) == [c.name for c in table.columns], name
         for col in table.columns:
-            assert str(frame[col.name].dtype) == str(pd.Series(dtype=parsing.FINAL_DTYPES[col.kind]).dtype)
+            assert str(frame[col.name].dtype) == str(
+                pd.Series(dtype=parsing.final_dtype(col, table.coded)).dtype
+            )
         assert dataset.tables[name].ok and not dataset.tables[name].stale
     communes = dataset.frame("communes")
     assert communes["commune_code"].tolist() == ["02701", "02702", "03101"]

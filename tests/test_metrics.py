@@ -239,3 +239,43 @@ def test_commune_profile(communes, ratings, tipoffs):
     assert (
         metrics.commune_profile("99999", communes, ratings, models, tipoffs, make_period("y", 2026)) is None
     )
+
+
+def _coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as the loader hands tip-offs out: codes and choices as categories."""
+    return frame.astype({c: "category" for c in ("commune_code", "kind", "category", "status")})
+
+
+@pytest.mark.parametrize("age", [20, 21])
+def test_overdue_starts_after_the_deadline_day(age):
+    as_of = dt.date(2026, 4, 30)
+    received = str(pd.Timestamp(as_of) - pd.Timedelta(days=age))
+    frame = pd.DataFrame([_tip("00001", received, "Đang xử lý")])
+    for f in (frame, _coded(frame)):
+        assert metrics.overdue_mask(f, as_of, HANDLED, 20).tolist() == [age > 20]
+
+
+def test_coded_tipoffs_give_the_same_figures(tipoffs, communes):
+    """Every tip-off figure is the same whether the columns are text or categories."""
+    coded = _coded(tipoffs)
+    q1, as_of = make_period("q", 2026, 1), dt.date(2026, 4, 30)
+    for column in ("kind", "category", "status", "commune_code"):
+        plain, cat = metrics.sum_by(tipoffs, column), metrics.sum_by(coded, column)
+        pd.testing.assert_frame_equal(plain, cat)
+    assert metrics.tipoff_summary(coded, as_of, HANDLED, 20) == metrics.tipoff_summary(
+        tipoffs, as_of, HANDLED, 20
+    )
+    pd.testing.assert_frame_equal(metrics.monthly(coded, q1), metrics.monthly(tipoffs, q1))
+    plain_late = metrics.overdue_list(tipoffs, communes, as_of, HANDLED, 20)
+    coded_late = metrics.overdue_list(coded, communes, as_of, HANDLED, 20)
+    assert coded_late["tipoff_id"].tolist() == plain_late["tipoff_id"].tolist()
+    assert coded_late["commune_name"].tolist() == plain_late["commune_name"].tolist()
+    no_ratings = pd.DataFrame(columns=["year", "commune_code", "rating", "score", "meets_standard"])
+    plain_map = metrics.commune_map_frame(communes, no_ratings, tipoffs, tipoffs.iloc[0:0], 2025, q1)
+    coded_map = metrics.commune_map_frame(communes, no_ratings, coded, coded.iloc[0:0], 2025, q1)
+    assert coded_map["tipoffs"].tolist() == plain_map["tipoffs"].tolist() == [2, 3, 1, 0]
+
+
+def test_in_communes_keeps_the_frame_when_every_row_is_inside(tipoffs):
+    assert metrics.in_communes(tipoffs, ["00001", "00002", "00003", "00004"]) is tipoffs
+    assert metrics.in_communes(tipoffs, ["00001"])["commune_code"].tolist() == ["00001", "00001"]
