@@ -9,21 +9,23 @@ import streamlit as st
 
 from dashboard import assets
 from dashboard.i18n import t
-from dashboard.registry import page_path, visible
+from dashboard.registry import PAGES, page_path, visible
 from dashboard.ui import icon, present, shell
 
 
 def run() -> None:
     """Build the navigation from the page registry and run the chosen page."""
-    repeat = shell.leave_folder_mode()
+    if shell.leave_folder_mode():
+        # The first run after a server start (see leave_folder_mode): before loading or drawing
+        # anything, straight on to a new-style run of the page the address names, with its filters.
+        every = [st.Page(page_path(s), url_path=s.url_path, default=i == 0) for i, s in enumerate(PAGES)]
+        st.switch_page(st.navigation(every, position="hidden"), query_params=st.query_params.to_dict())
     st.set_page_config(page_title="BCĐ — ANTQ", page_icon=icon.favicon(), layout="wide")
     assets.ensure_leaflet()
     ctx = shell.start()
     if ctx is None:  # the login form or a settings error is on screen: no page may run
         closed = st.Page(shell.closed, title=t("login.title"), url_path="dang-nhap")
         st.navigation([closed], position="hidden")
-        if repeat:
-            st.switch_page(closed, query_params=st.query_params.to_dict())
         return
     pages = [
         st.Page(
@@ -32,8 +34,6 @@ def run() -> None:
         for i, spec in enumerate(visible(ctx.user.sees_files))
     ]
     page = st.navigation(pages, position="top")
-    if repeat:  # the first run after a server start: once more, on the same page and filters
-        st.switch_page(page, query_params=st.query_params.to_dict())
     present.set_current(page.url_path)  # the agenda buttons need to know where they are
     try:
         page.run()

@@ -32,6 +32,7 @@ class Server:
 
     url: str
     process: subprocess.Popen
+    ready_s: float  # from the start of the process until its health check answered
 
     def rss_mb(self) -> float:
         """Resident memory of the server process, in MB."""
@@ -58,17 +59,25 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(script: Path, cwd: Path, env: dict[str, str], base_path: str = "") -> Iterator[Server]:
+def serve(
+    script: Path, cwd: Path, env: dict[str, str], base_path: str = "", *, warm: bool = False
+) -> Iterator[Server]:
     """Run ``streamlit run script`` until the block ends; yield once it answers its health check.
 
     ``base_path``: serve under ``/<base_path>/`` (server.baseUrlPath); the yielded URL includes it.
+    ``warm``: start the dashboard the way its README does, ``python -m dashboard serve`` (imports,
+    data and boundaries read before the server answers); ``script`` must then be app.py.
     """
     port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
+    flags = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"]  # fmt: skip
     if base_path:
-        cmd += ["--server.baseUrlPath", base_path]
+        flags += ["--server.baseUrlPath", base_path]
+    if warm:
+        cmd = [sys.executable, "-m", "dashboard", "serve", *flags]
+    else:
+        cmd = [sys.executable, "-m", "streamlit", "run", str(script), *flags]
+    started = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -84,8 +93,8 @@ def serve(script: Path, cwd: Path, env: dict[str, str], base_path: str = "") -> 
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start: {' '.join(cmd)}")
-            time.sleep(0.2)
-        yield Server(url, proc)
+            time.sleep(0.1)
+        yield Server(url, proc, time.perf_counter() - started)
     finally:
         proc.terminate()
         try:
@@ -186,6 +195,7 @@ def measure(
         "warm_mb": warm.ws_bytes / 1e6,
         "district_mb": change.ws_bytes / 1e6,
         "rss_mb": server.rss_mb(),
+        "ready_s": server.ready_s,
         "errors": len(errors),
         "error_sample": "; ".join(errors[:3]),
     }

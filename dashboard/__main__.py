@@ -1,5 +1,8 @@
 """Command line: ``python -m dashboard check`` — does the boundary file fit the commune registry?
 
+``python -m dashboard serve [streamlit options]`` starts the dashboard with its imports, data and
+boundaries ready before the first visitor (dashboard/warmup.py).
+
 ``python -m dashboard hash-password`` asks for a password twice and prints the line to paste as
 ``password_hash`` in the users file (dashboard/auth.py).
 
@@ -71,7 +74,18 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="so khớp ranh giới với danh mục xã; mã thoát 0 = khớp đủ")
     sub.add_parser("hash-password", help="băm một mật khẩu để ghi vào tệp người dùng (password_hash)")
-    args = parser.parse_args(argv)
+    sub.add_parser(
+        "serve",
+        help="chạy bảng điều hành (streamlit run app.py) sau khi nạp sẵn thư viện và dữ liệu; "
+        "các tùy chọn còn lại chuyển cho streamlit, ví dụ --server.port 8502",
+    )
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "serve":
+        from dashboard import warmup
+
+        return warmup.serve(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if hasattr(sys.stdout, "reconfigure"):  # Vietnamese must print even on a console set to ASCII
         sys.stdout.reconfigure(errors="replace")
     if args.command == "hash-password":

@@ -16,6 +16,6 @@ def test_every_setting_is_documented_in_the_readme():
 
 
 def test_readme_gives_the_two_commands_and_ci_runs_the_second():
-    assert ".venv/bin/pip install -r requirements.txt && .venv/bin/streamlit run app.py" in README
+    assert ".venv/bin/pip install -r requirements.txt && .venv/bin/python -m dashboard serve" in README
     assert "bash scripts/test.sh" in README
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

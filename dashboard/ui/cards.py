@@ -6,14 +6,17 @@ import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import fmt
 from dashboard.headlines import Card, Section
 from dashboard.i18n import get_language, t
+
+if TYPE_CHECKING:  # Altair takes ~0.4 s to import: the pages that draw charts import it (dashboard.charts)
+    import altair as alt
 
 
 def kpi(card: Card) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, report
+from dashboard import fmt, report
 from dashboard.i18n import t
 from dashboard.ui import cards
 from dashboard.ui.shell import PageContext
@@ -38,6 +38,8 @@ def picker(communes: pd.DataFrame) -> str | None:
 
 def show(ctx: PageContext, code: str) -> None:
     """The profile panel of commune ``code``."""
+    # Altair (~0.4 s to import) only once a commune is opened: the map's first draw does not wait for it.
+    from dashboard import charts
     frames = {name: ctx.data.frame(name) for name in ("ratings", "models", "tipoffs")}
     prof = report.profile(ctx.scope, frames, code)
     if prof is None:
