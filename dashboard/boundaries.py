@@ -16,11 +16,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from dashboard import matching
+from dashboard import matching, memory
 from dashboard.config import Config
 from dashboard.matching import MatchReport
 from dashboard.schema import Problem
@@ -74,6 +73,9 @@ def _read(path: Path, layer: str, wanted: list[str]) -> gpd.GeoDataFrame:
     """The file's features; in a GeoPackage of several layers, the named one or the one with our columns."""
     if path.suffix.lower() in {".parquet", ".geoparquet"}:
         return gpd.read_parquet(path)
+    # GDAL's reader only for the formats that need it: ~27 MB of the server's memory for GeoParquet.
+    import pyogrio
+
     if layer:
         return gpd.read_file(path, layer=layer)
     layers = [str(row[0]) for row in pyogrio.list_layers(path)]
@@ -506,6 +508,7 @@ def load_boundaries(cfg: Config, communes: pd.DataFrame) -> Boundaries:
             _cache.move_to_end(key)
             return _cache[key]
         result = _with_last_good(_build(path, cfg, communes), fingerprint)
+        memory.release()  # the raw shapes and their simplification: hundreds of MB for a country
         _cache[key] = result
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import matching, parsing
+from dashboard import matching, memory, parsing
 from dashboard.config import Config, load_config
 from dashboard.schema import (
     FORBIDDEN_TIPOFF_COLUMNS,
@@ -227,6 +227,8 @@ def _snapshot(cfg: Config, today: date, signature: tuple) -> Dataset | None:
         after = data_signature(cfg)
         if after == signature:
             _commit(*staged)
+            if staged[0]:  # a file was parsed anew: its temporaries are freed, give them back
+                memory.release()
             return dataset
         signature = after
     return None

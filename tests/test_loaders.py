@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pa_parquet
 import pytest
 
 from dashboard import loaders, parsing
@@ -180,6 +181,36 @@ def test_parquet_equals_csv(tmp_path, cfg, today):
     from_parquet = load(config_from_mapping({"data_dir": str(folder)}), today)
     assert_same_frames(from_parquet, from_csv)
     assert all(t.path.suffix == ".parquet" for t in from_parquet.tables.values())
+
+
+def test_parquet_with_calendar_dates_equals_csv(tmp_path, cfg, today):
+    """Dates stored as Parquet dates (date32: DuckDB, Spark, Excel exports) read as the CSV's."""
+    from_csv = load(cfg, today)
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for name in TABLES:
+        frame = from_csv.frame(name).copy()
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column].dt.date  # written as date32
+        frame.to_parquet(folder / f"{name}.parquet")
+    assert (
+        str(pa_parquet.read_schema(folder / "tipoffs.parquet").field("received_date").type) == "date32[day]"
+    )
+    raw = parsing.read_parquet_bytes((folder / "tipoffs.parquet").read_bytes())
+    received = raw.cells[raw.headers.index("received_date")]
+    assert pd.api.types.is_datetime64_any_dtype(received)  # typed, not a Python object per cell
+    assert_same_frames(load(config_from_mapping({"data_dir": str(folder)}), today), from_csv)
+    # A date after "today" gets the same message as in a CSV.
+    late = from_csv.frame("tipoffs").copy()
+    late["received_date"] = late["received_date"].dt.date
+    late.loc[0, "received_date"] = today + timedelta(days=3)
+    late.to_parquet(folder / "tipoffs.parquet")
+    problems = (
+        loaders.load_dataset(config_from_mapping({"data_dir": str(folder)}), today).tables["tipoffs"].problems
+    )
+    assert [(p.row, p.column) for p in problems] == [(2, "received_date")]
+    assert "là ngày trong tương lai" in problems[0].message
 
 
 def test_parquet_of_strings_equals_csv(tmp_path, cfg, today):

@@ -25,6 +25,8 @@ import pandas as pd
 import streamlit as st
 import streamlit_folium
 
+from dashboard import memory
+
 # Only the clicked feature comes back: panning or zooming changes nothing we return, so the
 # component does not rerun the app.
 _RETURNED = ["last_active_drawing"]
@@ -97,6 +99,7 @@ def cached_payload(signature: Hashable, build: Callable[[], folium.Map]) -> Payl
             return _cache[signature]
     # Built outside the lock: a country map takes a second and other sessions should not wait on it.
     payload = render_payload(build())
+    memory.release()  # a country's map allocates ~150 MB of temporaries while it is rendered
     with _lock:
         _cache[signature] = payload
         _cache.move_to_end(signature)

@@ -1,0 +1,59 @@
+"""Freed memory goes back to the system after each new read, and only then."""
+
+from __future__ import annotations
+
+import os
+import platform
+
+import pytest
+
+from dashboard import boundaries, loaders, memory
+from dashboard.config import config_from_mapping
+from tests.conftest import write_mini
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list[int]:
+    seen: list[int] = []
+    monkeypatch.setattr(memory, "release", lambda: seen.append(1) or True)
+    loaders.clear_cache()
+    boundaries.clear_cache()
+    yield seen
+    loaders.clear_cache()
+    boundaries.clear_cache()
+
+
+GLIBC = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+
+
+@pytest.mark.skipif(not GLIBC, reason="malloc_trim is glibc's")
+def test_release_trims_the_heap_on_glibc():
+    assert memory.release() is True
+
+
+def test_a_new_version_of_a_file_releases_once(tmp_path, calls, today, monkeypatch):
+    monkeypatch.setattr(loaders, "SETTLE_SECONDS", 0)
+    data = tmp_path / "data"
+    write_mini(data)
+    cfg = config_from_mapping({"data_dir": str(data)})
+    loaders.load_dataset(cfg, today)
+    assert len(calls) == 1
+    loaders.load_dataset(cfg, today)  # nothing changed: nothing read, nothing to give back
+    assert len(calls) == 1
+    path = data / "tipoffs.csv"
+    stat = path.stat()
+    path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    loaders.load_dataset(cfg, today)
+    assert len(calls) == 2
+
+
+def test_building_boundaries_releases(calls):
+    from dashboard.config import load_config
+
+    cfg = load_config()
+    communes = loaders.load_dataset(cfg).frame("communes")
+    before = len(calls)
+    boundaries.load_boundaries(cfg, communes)
+    boundaries.load_boundaries(cfg, communes)  # cached: built once
+    assert len(calls) == before + 1
