@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 
 from dashboard import charts
@@ -77,13 +78,13 @@ def test_every_chart_on_every_page_is_valid_vega_lite(monkeypatch):
     monkeypatch.setattr(cards, "_VALIDATE", True)
     monkeypatch.setattr(cards, "_SPECS", type(cards._SPECS)())  # nothing drawn from earlier tests
     built = []
-    original = cards.alt.TopLevelMixin.to_dict
+    original = alt.TopLevelMixin.to_dict
 
     def checked(self, *args, **kwargs):
         built.append(kwargs.get("validate", True))
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(cards.alt.TopLevelMixin, "to_dict", checked)
+    monkeypatch.setattr(alt.TopLevelMixin, "to_dict", checked)
     at = AppTest.from_file(str(root / "app.py"), default_timeout=120).run()
     for spec in PAGES:
         at.switch_page(spec.file).run()
