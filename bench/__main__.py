@@ -184,6 +184,7 @@ def tipoff_rows(sizes: tuple[int, ...]) -> list[Row]:
             target = "< 0.5 s" if met is not None else ""
             rows.append(Row(f"{fmt} → aggregates, cold", label, result["total_s"], None, "s", target, met))
             rows.append(Row(f"  of which loading ({fmt})", label, result["load_s"], None, "s"))
+            rows.append(Row(f"  a new version, in a running server ({fmt})", label, result["again_total_s"]))
             rows.append(Row(f"  process RSS ({fmt})", label, result["rss_mb"], None, "MB"))
     return rows
 
