@@ -99,3 +99,15 @@ def data_dir(tmp_path: Path) -> Path:
 def cfg(data_dir: Path) -> Config:
     """Default settings with data_dir pointing at the mini data set."""
     return config_from_mapping({"data_dir": str(data_dir)})
+
+
+@pytest.fixture
+def fresh_caches():
+    """No data set or boundaries remembered from another test, before or after this one."""
+    from dashboard import boundaries, loaders
+
+    loaders.clear_cache()
+    boundaries.clear_cache()
+    yield
+    loaders.clear_cache()
+    boundaries.clear_cache()

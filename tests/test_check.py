@@ -10,19 +10,12 @@ from pathlib import Path
 import pytest
 
 from dashboard import __main__ as cli
-from dashboard import boundaries, loaders
 from tests.test_boundaries import gadm_frame, province_registry, ward_frame, write, write_gadm
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _fresh():
-    loaders.clear_cache()
-    boundaries.clear_cache()
-    yield
-    loaders.clear_cache()
-    boundaries.clear_cache()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _province(tmp_path: Path, registry=None) -> Path:

@@ -13,14 +13,10 @@ from tests.conftest import write_mini
 
 
 @pytest.fixture
-def calls(monkeypatch) -> list[int]:
+def calls(monkeypatch, fresh_caches) -> list[int]:
     seen: list[int] = []
     monkeypatch.setattr(memory, "release", lambda: seen.append(1) or True)
-    loaders.clear_cache()
-    boundaries.clear_cache()
-    yield seen
-    loaders.clear_cache()
-    boundaries.clear_cache()
+    return seen
 
 
 GLIBC = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"

@@ -15,13 +15,7 @@ from dashboard.config import load_config
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _fresh():
-    loaders.clear_cache()
-    boundaries.clear_cache()
-    yield
-    loaders.clear_cache()
-    boundaries.clear_cache()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
