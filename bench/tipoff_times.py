@@ -2,13 +2,14 @@
 
 Cold: the dashboard's own loader (read, validate, type) on a data folder never seen by this
 process, then the figures the tip-off page shows for the latest year; then the same once more
-with the loader's caches emptied (a new file version reaching a running server). Prints one JSON
-object.
+for a new version of the tip-off file in the same process (as it reaches a running server).
+Prints one JSON object.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -46,8 +47,8 @@ def _figures(cfg) -> tuple[float, float, float, float, object]:
 def main() -> None:
     """Time load_dataset() and the tip-off page's report on the folder in argv[1], twice.
 
-    First in this fresh process (libraries imported, nothing used yet); then again with the
-    loader's caches emptied, as when a new version of the file reaches a running server.
+    First in this fresh process (libraries imported, nothing used yet); then again after the
+    tip-off file's modification time moved on, as when a new version reaches a running server.
     """
     from dashboard import loaders
     from dashboard.config import config_from_mapping
@@ -55,7 +56,12 @@ def main() -> None:
     cfg = config_from_mapping({"data_dir": sys.argv[1]})
     load_s, aggregate_s, load_cpu, aggregate_cpu, data = _figures(cfg)
     rss = _rss_mb()
-    loaders.clear_cache()
+    # A new version of the tip-off file (the generated copy under bench/out, never data/): only it
+    # is read again, as in a running server; no settling wait, which would only add a sleep.
+    path = loaders.find_file(cfg, "tipoffs")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    loaders.SETTLE_SECONDS = 0
     again_load, again_aggregate, _cpu, _cpu2, _data = _figures(cfg)
     problems = sum(len(s.problems) for s in data.tables.values())
     # CPU seconds too: on a shared machine they move less than wall-clock ones (pyarrow's threads add up)
