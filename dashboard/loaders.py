@@ -227,7 +227,7 @@ def _snapshot(cfg: Config, today: date, signature: tuple) -> Dataset | None:
         after = data_signature(cfg)
         if after == signature:
             _commit(*staged)
-            if staged[0]:  # a file was parsed anew: its temporaries are freed, give them back
+            if staged[0]:  # a new version was read: its temporaries are freed now, give them back
                 memory.release()
             return dataset
         signature = after
