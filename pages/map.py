@@ -38,7 +38,8 @@ focus = None if ctx.sel.whole_province else tuple(shapes.total_bounds)
 # Everything the drawn map depends on: while it stays the same, the map is not rendered again.
 signature = (
     bounds.path, bounds.mtime, cfg.simplify_tolerance, cfg.boundary_code_column, ctx.data.signature,
-    mapview.frame_digest(values), mode, get_language(), focus,
+    # The scope's key names the values (they are computed from it): no hashing of them per rerun.
+    ctx.scope.key if ctx.scope.key is not None else mapview.frame_digest(values), mode, get_language(), focus,
     cfg.tile_url, cfg.tile_attribution, tuple(cfg.rating_colours.items()), ctx.user.districts,
 )  # fmt: skip
 

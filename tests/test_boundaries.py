@@ -231,6 +231,10 @@ def test_cache_same_object_until_the_file_changes(tmp_path: Path) -> None:
     first = bd.load_boundaries(cfg, reg)
     assert bd.load_boundaries(cfg, reg.copy()) is first
     assert bd.load_boundaries(replace(cfg, simplify_tolerance=0.001), reg) is not first
+    renamed = reg.copy()
+    renamed.loc[renamed.index[0], "commune_name"] += " mới"  # the registry changed: matched again
+    assert bd.load_boundaries(cfg, renamed) is not first
+    assert bd.load_boundaries(cfg, reg) is first
     write(grid().iloc[:6], path)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
     second = bd.load_boundaries(cfg, reg)
