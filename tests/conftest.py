@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from dashboard.config import Config, config_from_mapping
+from dashboard.config import PROJECT_ROOT, Config, config_from_mapping
 
 # Rows as a province would type them: codes with leading zeros, Vietnamese dates, decimal commas.
 # fmt: off
@@ -111,3 +112,13 @@ def fresh_caches():
     yield
     loaders.clear_cache()
     boundaries.clear_cache()
+
+
+def demo_copy(base: Path, settings: str = "") -> Path:
+    """The demo data and boundaries copied into ``base``; settings.toml names them, then ``settings``."""
+    shutil.copytree(PROJECT_ROOT / "data", base / "data")
+    shutil.copytree(PROJECT_ROOT / "geo", base / "geo")
+    (base / "settings.toml").write_text(
+        f'data_dir = "data"\nboundaries_file = "geo/communes.geojson"\n{settings}', encoding="utf-8"
+    )
+    return base

@@ -6,7 +6,6 @@ restore a file while the app is running without touching data/.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from bench.browser import serve
 from dashboard.registry import PAGES
+from tests.conftest import demo_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,16 +31,6 @@ pytestmark = [
     ),
 ]
 playwright = pytest.importorskip("playwright.sync_api")
-
-
-def demo_copy(base: Path, settings: str = "") -> Path:
-    """The demo data and boundaries copied into ``base``; settings.toml names them, then ``settings``."""
-    shutil.copytree(ROOT / "data", base / "data")
-    shutil.copytree(ROOT / "geo", base / "geo")
-    (base / "settings.toml").write_text(
-        f'data_dir = "data"\nboundaries_file = "geo/communes.geojson"\n{settings}', encoding="utf-8"
-    )
-    return base
 
 
 @pytest.fixture(scope="module")

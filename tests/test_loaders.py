@@ -168,16 +168,21 @@ def test_delimiters_give_identical_frames(tmp_path, today, delimiter):
     assert_same_frames(load(config_from_mapping({"data_dir": str(folder)}), today), reference)
 
 
-def test_parquet_equals_csv(tmp_path, cfg, today):
-    from_csv = load(cfg, today)
-    folder = tmp_path / "parquet"
+def as_parquet(dataset: loaders.Dataset, folder: Path, edit=lambda name, frame: frame) -> Path:
+    """Every table of ``dataset`` written to ``folder`` as Parquet, after ``edit(name, frame)``."""
     folder.mkdir()
     for name in TABLES:
-        frame = from_csv.frame(name).copy()
-        if name == "communes":
-            # as a tool that lost the leading zeros writes it
-            frame["commune_code"] = frame["commune_code"].astype(int)
-        frame.to_parquet(folder / f"{name}.parquet")
+        edit(name, dataset.frame(name).copy()).to_parquet(folder / f"{name}.parquet")
+    return folder
+
+
+def test_parquet_equals_csv(tmp_path, cfg, today):
+    from_csv = load(cfg, today)
+
+    def lost_zeros(name: str, frame: pd.DataFrame) -> pd.DataFrame:  # as such a tool writes codes
+        return frame.assign(commune_code=frame["commune_code"].astype(int)) if name == "communes" else frame
+
+    folder = as_parquet(from_csv, tmp_path / "parquet", lost_zeros)
     from_parquet = load(config_from_mapping({"data_dir": str(folder)}), today)
     assert_same_frames(from_parquet, from_csv)
     assert all(t.path.suffix == ".parquet" for t in from_parquet.tables.values())
@@ -186,14 +191,12 @@ def test_parquet_equals_csv(tmp_path, cfg, today):
 def test_parquet_with_calendar_dates_equals_csv(tmp_path, cfg, today):
     """Dates stored as Parquet dates (date32: DuckDB, Spark, Excel exports) read as the CSV's."""
     from_csv = load(cfg, today)
-    folder = tmp_path / "parquet"
-    folder.mkdir()
-    for name in TABLES:
-        frame = from_csv.frame(name).copy()
-        for column in frame.columns:
-            if pd.api.types.is_datetime64_any_dtype(frame[column]):
-                frame[column] = frame[column].dt.date  # written as date32
-        frame.to_parquet(folder / f"{name}.parquet")
+
+    def calendar_dates(name: str, frame: pd.DataFrame) -> pd.DataFrame:  # written as date32
+        dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+        return frame.assign(**{c: frame[c].dt.date for c in dates})
+
+    folder = as_parquet(from_csv, tmp_path / "parquet", calendar_dates)
     assert (
         str(pa_parquet.read_schema(folder / "tipoffs.parquet").field("received_date").type) == "date32[day]"
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from dashboard import boundaries, loaders, warmup
 from dashboard.config import load_config
+from tests.conftest import demo_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,11 +20,8 @@ pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 @pytest.fixture
 def province(tmp_path, monkeypatch) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    shutil.copytree(ROOT / "geo", tmp_path / "geo")
-    settings = tmp_path / "settings.toml"
-    settings.write_text('data_dir = "data"\nboundaries_file = "geo/communes.geojson"\n', encoding="utf-8")
-    monkeypatch.setenv("DASHBOARD_CONFIG", str(settings))
+    demo_copy(tmp_path)
+    monkeypatch.setenv("DASHBOARD_CONFIG", str(tmp_path / "settings.toml"))
     return tmp_path
 
 
