@@ -485,6 +485,8 @@ def _recognises(cfg: Config, table: Table) -> Callable[[list[str]], bool]:
 
 
 def _is_total(cell: str) -> bool:
+    if cell.isascii() and not any(stem in cell.lower() for stem in _ASCII_STEMS):
+        return False  # e.g. a date or an id: its key cannot hold a totals word (see _TOTAL_STEMS)
     key = parsing.header_key(cell)
     return key in TOTAL_WORDS or key.startswith("tong cong")
 
@@ -502,12 +504,13 @@ def _totals_rows(raw: parsing.RawTable, file: str) -> tuple[parsing.RawTable, li
         values = cells[col]
         if parsing.is_typed(values):
             continue  # numbers, dates and yes/no: their text is never a totals word
-        if len(values) < _SMALL:  # each distinct text in Python: quicker than pandas' set-up
-            totals = {v for v in values.unique() if v and len(v) <= 40 and _is_total(v)}
+        coded = isinstance(values.dtype, pd.CategoricalDtype)
+        few = values.cat.categories if coded else values.unique() if len(values) < _SMALL else None
+        if few is not None and len(few) < _SMALL:  # each distinct text in Python: quicker than pandas' set-up
+            totals = {v for v in few if v and len(v) <= 40 and _is_total(v)}
             if totals:
                 flagged |= values.isin(totals).to_numpy(dtype=bool)
-            continue
-        if isinstance(values.dtype, pd.CategoricalDtype):  # once per distinct value
+        elif coded:  # once per distinct value
             codes, uniques = parsing.factorize(values)
             totals = _total_texts(pd.Series(uniques, dtype="str"))
             flagged |= np.append(totals, False)[codes]
@@ -537,6 +540,7 @@ def _totals_rows(raw: parsing.RawTable, file: str) -> tuple[parsing.RawTable, li
 _SMALL = 5_000  # rows: below this a column's distinct texts are looked at one by one
 # Every totals word (TOTAL_WORDS, "tong cong…") holds one of these, so an ASCII cell without any is none.
 _TOTAL_STEMS = ("tong", "cong", "total")
+_ASCII_STEMS = ("ng", "tal")  # shorter, for one cell: "tong" and "cong" hold "ng", "total" holds "tal"
 
 
 def _total_texts(texts: pd.Series) -> np.ndarray:
@@ -546,9 +550,9 @@ def _total_texts(texts: pd.Series) -> np.ndarray:
     in order), which is checked on all of them at once; ids and codes never get further.
     """
     found = np.zeros(len(texts), dtype=bool)
-    ascii_ = texts.str.isascii().to_numpy(dtype=bool, na_value=False)
-    if ascii_.all() and not parsing.may_contain(texts, _TOTAL_STEMS):
+    if parsing.is_ascii(texts) and not parsing.may_contain(texts, _TOTAL_STEMS):
         return found  # e.g. a column of ids: one pass over its bytes
+    ascii_ = texts.str.isascii().to_numpy(dtype=bool, na_value=False)
     short = (texts.str.len() <= 40).to_numpy(dtype=bool, na_value=False) & texts.ne("").to_numpy(dtype=bool)
     worded = texts.str.contains("|".join(_TOTAL_STEMS), case=False, regex=True)
     maybe = np.flatnonzero(short & (worded.to_numpy(dtype=bool, na_value=False) | ~ascii_))

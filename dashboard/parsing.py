@@ -443,8 +443,14 @@ def _clean_categories(values: pd.Series) -> pd.Series:
     categories = values.cat.categories
     texts = [*_clean_text(pa.chunked_array([pa.array(categories)])).tolist(), ""]
     codes = values.cat.codes.to_numpy()
-    if texts[:-1] == list(categories) and "" not in categories and (codes >= 0).all():
-        return values  # already clean, nothing missing
+    if texts[:-1] == list(categories) and "" not in categories:
+        if (codes >= 0).all():
+            return values  # already clean, nothing missing
+        # clean, some missing: missing becomes a new category '' (no remapping of every code)
+        if len(categories) > np.iinfo(codes.dtype).max:  # the new code does not fit int8/int16
+            codes = codes.astype(np.int32)
+        codes = np.where(codes < 0, np.array(len(categories), dtype=codes.dtype), codes)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype="str")))
     remap, categories = pd.factorize(np.array(texts, dtype=object))
     codes = np.where(codes < 0, len(texts) - 1, codes)
     return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype("str")))
@@ -456,23 +462,41 @@ def may_contain(texts: pd.Series, words: Sequence[str]) -> bool:
     One search through the column's bytes, not one per cell; a match across two cells is possible,
     so True only means "look closer".
     """
-    if not pd.api.types.is_string_dtype(texts.dtype) or not len(texts):
+    chunks = _text_bytes(texts)
+    if chunks is None:
         return True
-    arr = pa.array(texts)
-    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     wanted = [word.lower().encode() for word in words]
-    for chunk in chunks:
-        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+    for data in chunks:
+        text = data.tobytes().lower()
+        if any(word in text for word in wanted):
             return True
-        _validity, offsets, data = chunk.buffers()  # every cell's bytes back to back
+    return False
+
+
+def is_ascii(texts: pd.Series) -> bool:
+    """Whether every cell is ASCII text: one look at the column's bytes (False: not text, or not ASCII)."""
+    chunks = _text_bytes(texts)
+    return chunks is not None and all(not len(data) or int(data.max()) < 0x80 for data in chunks)
+
+
+def _text_bytes(texts: pd.Series) -> list[np.ndarray] | None:
+    """Every cell's UTF-8 bytes back to back, per Arrow chunk, without a copy; None if not text."""
+    if not pd.api.types.is_string_dtype(texts.dtype):
+        return None
+    if not len(texts):
+        return []
+    arr = pa.array(texts)
+    found = []
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return None
+        _validity, offsets, data = chunk.buffers()
         if data is None or not len(chunk):
             continue
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         ends = np.frombuffer(offsets, dtype=width)[[chunk.offset, chunk.offset + len(chunk)]]
-        text = data[int(ends[0]) : int(ends[1])].to_pybytes().lower()
-        if any(word in text for word in wanted):
-            return True
-    return False
+        found.append(np.frombuffer(data, dtype=np.uint8)[int(ends[0]) : int(ends[1])])
+    return found
 
 
 def factorize(cells: pd.Series) -> tuple[np.ndarray, pd.Index | np.ndarray]:
@@ -674,6 +698,8 @@ def parse_cells(
     sees. ``cells`` is text ('' when blank) or a typed Parquet column (missing when blank).
     ``coded``: codes and choices come back as categories (see ``Table.coded``), same values.
     """
+    if len(cells) < SMALL_ROWS and col.kind != "text":
+        return _parse_few(cells, col, allowed, today, coded)
     if col.kind == "text":  # nothing to convert, and ids are all distinct: no per-value work
         texts = cells if not is_typed(cells) else _strings(cells)
         blank = texts.eq("").to_numpy(dtype=bool)
@@ -706,6 +732,46 @@ def parse_cells(
     if not blank_means_default:  # a blank "meets the standard" is not a "no": say so
         errors += _blank_errors(blank, col)
     return ParsedColumn(values, blank, errors)
+
+
+# Below this many rows a column is checked cell by cell in Python: pandas' set-up per operation
+# costs more than the cells (a registry of 150 communes, a year of ratings).
+SMALL_ROWS = 2_000
+
+
+def _parse_few(
+    cells: pd.Series, col: Column, allowed: Sequence[str], today: date, coded: bool
+) -> ParsedColumn:
+    """:func:`parse_cells` for a short column: the per-cell parser once per distinct text, no pandas
+    until the values are built (same values, blanks and messages as the column-wide way)."""
+    parse = cell_parser(col, allowed, today)
+    seen: dict[str, tuple[bool, object]] = {}
+    values: list[object] = []
+    blank = np.zeros(len(cells), dtype=bool)
+    errors: list[tuple[int, str]] = []
+    for pos, cell in enumerate(cells.tolist()):
+        text = cell if isinstance(cell, str) else nfc(_to_text(cell)).strip()
+        if not text:
+            blank[pos] = True
+            values.append(None)
+            continue
+        if text not in seen:
+            try:
+                seen[text] = (True, parse(text))
+            except CellError as exc:
+                seen[text] = (False, str(exc))
+        ok, value = seen[text]
+        values.append(value if ok else None)
+        if not ok:
+            errors.append((pos, value))
+    if col.kind == "bool" and col.default is not None:  # a blank cell is the column's default
+        values = [col.default if b else v for v, b in zip(values, blank, strict=True)]
+    else:
+        errors += _blank_errors(blank, col)
+    if coded and col.kind in CODED_KINDS:  # categories in order of first appearance, as _categories
+        order = pd.Index(list(dict.fromkeys(v for v in values if v is not None)), dtype="str")
+        return ParsedColumn(pd.Series(pd.Categorical(values, categories=order)), blank, errors)
+    return ParsedColumn(pd.Series(values, dtype=CHECK_DTYPES[col.kind]), blank, errors)
 
 
 def _categories(values_u: pd.Series, codes: np.ndarray) -> pd.Series:
@@ -935,7 +1001,7 @@ def merged_runs(blank) -> np.ndarray:
 
 def default_column(col: Column, length: int) -> pd.Series:
     """An optional column the file leaves out: its default, or missing."""
-    value = pd.NA if col.default is None else col.default
-    if col.kind in ("code", "text", "choice") and value is pd.NA:
-        return pd.Series([None] * length, dtype="str")
-    return pd.Series([value] * length, dtype=CHECK_DTYPES[col.kind])
+    dtype = CHECK_DTYPES[col.kind]
+    if col.default is None:  # all missing, built without a Python object per row
+        return pd.Series(None, index=pd.RangeIndex(length), dtype=dtype)
+    return pd.Series(np.full(length, col.default), dtype=dtype)

@@ -18,7 +18,7 @@ import pytest
 
 from dashboard import loaders, parsing
 from dashboard.config import PROJECT_ROOT, config_from_mapping
-from dashboard.schema import TABLES, Column, Problem
+from dashboard.schema import TABLES, TOTAL_WORDS, Column, Problem
 from tests.conftest import MINI, csv_text, write_mini
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -580,3 +580,18 @@ def test_big_valid_file_loads_as_cell_by_cell(monkeypatch, cfg, today, data_dir,
     assert fast.problems == slow.problems == []
     pd.testing.assert_frame_equal(fast.frame("tipoffs"), slow.frame("tipoffs"), check_exact=True)
     assert len(fast.frame("tipoffs")) == len(rows)
+
+
+@pytest.mark.parametrize(
+    ("cell", "total"),
+    [("Tổng cộng", True), ("TỔNG CỘNG", True), ("tong cong", True), ("Tong  Cong:", True), ("Cộng", True),
+     ("(*) Tổng", True), ("Total", True), ("GRAND TOTAL", True), ("Tổng số", True), ("TOTAL (*)", True),
+     ("tong cong toan tinh", True), ("Tổng_cộng", True), ("TB-0001", False), ("2024-01-01", False),
+     ("Tổng hợp", False), ("Cong an xa", False), ("totally", False), ("Phường Long Tân", False),
+     ("ng", False), ("tal", False), ("", False), ("T-o-n-g", False)],
+)  # fmt: skip
+def test_a_totals_word_is_what_its_key_says(cell, total):
+    """The quick ASCII pre-check never hides a totals word that the header key finds."""
+    key = parsing.header_key(cell)
+    assert (key in TOTAL_WORDS or key.startswith("tong cong")) is total
+    assert loaders._is_total(cell) is total

@@ -59,8 +59,9 @@ TRICKY = [
 
 @pytest.fixture(autouse=True)
 def _fast_rules_always(monkeypatch):
-    """The fast rules run on every column here, however few its distinct values."""
+    """The fast rules run on every column here, however few its rows and distinct values."""
     monkeypatch.setattr(parsing, "FAST_FROM", 0)
+    monkeypatch.setattr(parsing, "SMALL_ROWS", 0)
 
 
 def _reference(cells: list[str], col: Column, allowed: list[str], today: date):
@@ -138,6 +139,60 @@ def test_random_texts_agree_with_the_per_cell_parser(name):
         cells.append("".join(rng.choice(alphabet) for _ in range(n)).strip())
     cells += [rng.choice(TRICKY) for _ in range(200)] + [""] * 5
     _check(cells, COLUMNS[name])
+
+
+def _both_ways(cells: pd.Series, col: Column, coded: bool, monkeypatch) -> tuple:
+    allowed = CHOICES if col.kind == "choice" else []
+    column_wide = parsing.parse_cells(cells, col, allowed, TODAY, coded=coded)
+    with monkeypatch.context() as m:
+        m.setattr(parsing, "SMALL_ROWS", 10**9)
+        short = parsing.parse_cells(cells, col, allowed, TODAY, coded=coded)
+    return short, column_wide
+
+
+def _assert_same_parse(short, column_wide) -> None:
+    pd.testing.assert_series_equal(short.values, column_wide.values)
+    assert short.blank.tolist() == column_wide.blank.tolist()
+    assert short.errors == column_wide.errors
+
+
+@pytest.mark.parametrize("coded", [False, True])
+@pytest.mark.parametrize("name", list(COLUMNS))
+def test_short_columns_are_checked_as_long_ones(name, coded, monkeypatch):
+    """A short column (a registry, a year of ratings) goes cell by cell in Python: same values,
+    dtypes, categories, blanks and messages, in the same order, as the column-wide way."""
+    col = COLUMNS[name]
+    rng = random.Random(11)
+    cells = [c for c in TRICKY if _holdable_everywhere(c, col)] * 2 + ["", "", "x", ""]
+    rng.shuffle(cells)
+    _assert_same_parse(*_both_ways(pd.Series(cells, dtype="str"), col, coded, monkeypatch))
+
+
+def _holdable_everywhere(text: str, col: Column) -> bool:
+    ((value, _message),) = _reference([text], col, CHOICES if col.kind == "choice" else [], TODAY)
+    return value is None or _holdable(value, col)
+
+
+def test_short_typed_parquet_columns_are_checked_as_long_ones(monkeypatch):
+    stamps = pd.Series([datetime(2024, 3, 5, 14, 30), None, datetime(2030, 1, 1), datetime(2024, 3, 5)])
+    columns = {
+        "date": (stamps.astype("datetime64[ns]"), "date"),
+        "int": (pd.Series([1, 0, None, 5], dtype="Int64"), "int_min1"),
+        "float": (pd.Series([85.5, 150.0, np.nan, -1.0]), "float_0_100"),
+        "bool": (pd.Series([True, False, None, True], dtype="boolean"), "bool_default"),
+    }
+    raw = _parquet(pd.DataFrame({name: values for name, (values, _kind) in columns.items()}))
+    for pos, (_values, kind) in enumerate(columns.values()):
+        _assert_same_parse(*_both_ways(raw.cells[pos], COLUMNS[kind], False, monkeypatch))
+
+
+@pytest.mark.parametrize("name", list(COLUMNS))
+def test_a_left_out_column_is_its_default_or_missing(name):
+    col = COLUMNS[name]
+    missing = None if col.kind in ("code", "text", "choice") else pd.NA
+    value = missing if col.default is None else col.default
+    expected = pd.Series([value] * 4, dtype=parsing.CHECK_DTYPES[col.kind])
+    pd.testing.assert_series_equal(parsing.default_column(col, 4), expected)
 
 
 def test_each_bad_cell_is_reported_once_in_row_order_with_blanks_after():
@@ -245,6 +300,22 @@ def test_typed_and_text_parquet_dates_give_the_same_day():
 )
 def test_may_contain_never_misses(cells, found):
     assert parsing.may_contain(pd.Series(cells, dtype="str"), ("tong", "cong", "total")) is found
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["TB-0001", "", "x y"], True),
+        (["TB-0001", "Tổng"], False),
+        ([], True),
+        (["\x7f"], True),
+        (["\x80"], False),
+    ],
+)
+def test_is_ascii(cells, expected):
+    assert parsing.is_ascii(pd.Series(cells, dtype="str")) is expected
+    assert parsing.is_ascii(pd.Series(cells, dtype="str").iloc[1:]) is all(c.isascii() for c in cells[1:])
+    assert parsing.is_ascii(pd.Series([1, 2])) is False  # not text
 
 
 # ---------------------------------------------------------------------------- CSV without quotes

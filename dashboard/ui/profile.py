@@ -40,6 +40,7 @@ def show(ctx: PageContext, code: str) -> None:
     """The profile panel of commune ``code``."""
     # Altair (~0.4 s to import) only once a commune is opened: the map's first draw does not wait for it.
     from dashboard import charts
+
     frames = {name: ctx.data.frame(name) for name in ("ratings", "models", "tipoffs")}
     prof = report.profile(ctx.scope, frames, code)
     if prof is None:
