@@ -691,7 +691,9 @@ def _tipoffs_rules(ctx: _Ctx) -> list[Problem]:
     ]
     handled = {parsing.nfc(s).strip().lower() for s in ctx.cfg.tipoff_handled_statuses}
     status = ctx.frame["status"]
-    statuses = pd.Series(status.dropna().unique(), dtype="str")  # lower-cased once per status
+    coded = isinstance(status.dtype, pd.CategoricalDtype)
+    distinct = status.cat.categories if coded else status.dropna().unique()
+    statuses = pd.Series(distinct, dtype="str")  # lower-cased once per status
     done = statuses[statuses.str.lower().isin(handled).to_numpy(dtype=bool)]
     without_date = status.isin(done) & ctx.blank["resolved_date"]
     for pos in _positions(without_date):

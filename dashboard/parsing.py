@@ -428,6 +428,8 @@ def _clean_text(values: pa.ChunkedArray) -> pd.Series:
     """
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = values.cast(pa.large_string())
+    if _plain_ascii(values):  # ids and codes as a program writes them: one look at the bytes
+        return pd.Series(values, dtype="str")
     values = pc.fill_null(values, "")
     stripped = pc.ascii_trim(values, characters=_ASCII_SPACE)
     plain = pc.and_(pc.string_is_ascii(values), pc.equal(stripped, values))
@@ -436,6 +438,33 @@ def _clean_text(values: pa.ChunkedArray) -> pd.Series:
     encoded = values.combine_chunks().dictionary_encode()
     fixed = pa.array([nfc(v).strip() for v in encoded.dictionary.to_pylist()], type=encoded.dictionary.type)
     return pd.Series(fixed.take(encoded.indices), dtype="str")
+
+
+_SPACE_BYTES = np.zeros(256, dtype=bool)
+_SPACE_BYTES[list(_ASCII_SPACE.encode())] = True
+
+
+def _plain_ascii(values: pa.ChunkedArray) -> bool:
+    """No cell missing, every byte ASCII, and no cell starting or ending with a space: a CSV cell as is.
+
+    Looks at the bytes and at each cell's first and last byte, not at each cell as a string.
+    """
+    for chunk in values.chunks:
+        if chunk.null_count:
+            return False
+        _validity, offsets, data = chunk.buffers()
+        if data is None or not len(chunk):
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        ends = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        text = np.frombuffer(data, dtype=np.uint8)
+        if ends[-1] > ends[0] and text[ends[0] : ends[-1]].max() >= 0x80:
+            return False
+        filled = ends[1:] > ends[:-1]
+        first, last = ends[:-1][filled], ends[1:][filled] - 1
+        if _SPACE_BYTES[text[first]].any() or _SPACE_BYTES[text[last]].any():
+            return False
+    return True
 
 
 def _clean_categories(values: pd.Series) -> pd.Series:
@@ -467,10 +496,18 @@ def may_contain(texts: pd.Series, words: Sequence[str]) -> bool:
         return True
     wanted = [word.lower().encode() for word in words]
     for data in chunks:
-        text = data.tobytes().lower()
-        if any(word in text for word in wanted):
+        text = data.tobytes()
+        # A word whose letters are not all in the column (in either case) is in no cell: a few
+        # byte searches spare lower-casing the whole column (ids made of digits stop here).
+        possible = [w for w in wanted if all(_has_letter(text, letter) for letter in set(w))]
+        if possible and any(word in text.lower() for word in possible):
             return True
     return False
+
+
+def _has_letter(text: bytes, letter: int) -> bool:
+    one = bytes([letter])
+    return one in text or one.upper() in text
 
 
 def is_ascii(texts: pd.Series) -> bool:
@@ -501,8 +538,8 @@ def _text_bytes(texts: pd.Series) -> list[np.ndarray] | None:
 
 def factorize(cells: pd.Series) -> tuple[np.ndarray, pd.Index | np.ndarray]:
     """Codes into the distinct values (-1 where missing); free for dictionary-coded columns."""
-    if isinstance(cells.dtype, pd.CategoricalDtype):
-        return cells.cat.codes.to_numpy().astype(np.intp), cells.cat.categories
+    if isinstance(cells.dtype, pd.CategoricalDtype):  # codes kept small (int8 for ≤ 127 values)
+        return cells.cat.codes.to_numpy(), cells.cat.categories
     return pd.factorize(cells, use_na_sentinel=True)
 
 
@@ -720,7 +757,10 @@ def parse_cells(
         values = _categories(values_u, codes)
     else:
         values = pd.Series(values_u.array.take(codes, allow_fill=True))
-    blank = np.append(blank_u, True)[codes]  # code -1: missing in a typed column
+    if blank_u.any() or (len(codes) and codes.min() < 0):
+        blank = np.append(blank_u, True)[codes]  # code -1: missing in a typed column
+    else:  # nothing blank: no look-up per row
+        blank = np.zeros(len(codes), dtype=bool)
     blank_means_default = col.kind == "bool" and col.default is not None
     if blank_means_default:  # e.g. "exemplary": a blank cell is the column's default, not an error
         values = values.where(~blank, col.default).astype(CHECK_DTYPES[col.kind])
@@ -781,7 +821,10 @@ def _categories(values_u: pd.Series, codes: np.ndarray) -> pd.Series:
     """
     remap, categories = pd.factorize(values_u, use_na_sentinel=True)
     remap = np.append(remap, -1)  # code -1, and a value that failed its check, stay missing
-    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype("str")))
+    # Codes in the smallest integer that holds them (as pandas keeps them), built valid by construction.
+    small = remap.astype(np.min_scalar_type(-len(categories) - 1))
+    coded = pd.Categorical.from_codes(small[codes], categories=categories.astype("str"), validate=False)
+    return pd.Series(coded)
 
 
 def row_texts(cells: pd.DataFrame, pos: int) -> list[str]:

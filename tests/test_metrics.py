@@ -255,6 +255,47 @@ def test_overdue_starts_after_the_deadline_day(age):
         assert metrics.overdue_mask(f, as_of, HANDLED, 20).tolist() == [age > 20]
 
 
+@pytest.mark.parametrize("coded", [False, True])
+def test_figures_of_a_period_counted_in_place_are_those_of_its_rows(tipoffs, coded):
+    """A period given as a mask over the whole frame counts what filtering the frame first counts."""
+    frame = _coded(tipoffs) if coded else tipoffs
+    as_of = dt.date(2026, 4, 30)
+    for period in (make_period("q", 2026, 1), make_period("m", 2025, 12), make_period("y", 2020)):
+        rows = metrics.tipoffs_in_period(frame, period)
+        inside = period.contains(frame["received_date"]).to_numpy()
+        assert metrics.tipoff_summary(frame, as_of, HANDLED, 20, period=period) == metrics.tipoff_summary(
+            rows, as_of, HANDLED, 20
+        )
+        for column in ("kind", "category", "commune_code"):
+            pd.testing.assert_frame_equal(
+                metrics.sum_by(frame, column, inside=inside), metrics.sum_by(rows, column)
+            )
+        kinds = ["Tố giác", "Tin báo", "Kiến nghị khởi tố"]
+        pd.testing.assert_frame_equal(
+            metrics.sum_by(frame, "kind", kinds, inside), metrics.sum_by(rows, "kind", kinds)
+        )
+
+
+@pytest.mark.parametrize("one_each", [False, True])  # True: a row per tip-off, the usual export
+def test_monthly_counts_every_month_of_any_period(tipoffs, one_each):
+    """Per month, what the period's rows hold, for periods that do not start on the 1st too."""
+    tipoffs = tipoffs.assign(count=pd.array([1] * len(tipoffs), dtype="Int64")) if one_each else tipoffs
+    periods = [
+        make_period("q", 2026, 1),
+        make_period("y", 2025),
+        Period("r", dt.date(2025, 12, 31), dt.date(2026, 2, 10)),
+        Period("r", dt.date(2026, 1, 6), dt.date(2026, 1, 19)),  # inside one month, missing its ends
+    ]
+    for period in periods:
+        got = metrics.monthly(tipoffs, period)
+        rows = metrics.tipoffs_in_period(tipoffs, period)
+        expected = rows.groupby(rows["received_date"].dt.to_period("M"))["count"].sum()
+        assert got["count"].sum() == rows["count"].sum()
+        for month, count in zip(got["month"], got["count"], strict=True):
+            assert count == expected.get(month.to_period("M"), 0), (period, month)
+        assert got["month"].iloc[0] == pd.Timestamp(period.start).replace(day=1)
+
+
 def test_coded_tipoffs_give_the_same_figures(tipoffs, communes):
     """Every tip-off figure is the same whether the columns are text or categories."""
     coded = _coded(tipoffs)

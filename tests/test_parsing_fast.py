@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from dashboard import parsing
@@ -294,12 +295,33 @@ def test_typed_and_text_parquet_dates_give_the_same_day():
         (["TB-0001", "TB-0002"], False),
         (["Total", "x"], True),
         (["xx", "tOnG"], True),
+        (["TB-0001", "GO", "NT"], False),  # every letter of "tong" is there, the word is not
+        (["Cộng", "TOTAL"], True),
         (["Tổng cộng"], False),  # ASCII words only: the caller looks closely at every other text
         (["to", "ng"], True),  # across two cells: a false alarm, never a miss
     ],
 )
 def test_may_contain_never_misses(cells, found):
     assert parsing.may_contain(pd.Series(cells, dtype="str"), ("tong", "cong", "total")) is found
+
+
+@pytest.mark.parametrize(
+    ("cells", "plain"),
+    [
+        (["TB-0001", "", "x y"], True),
+        (["TB-0001", " x"], False),
+        (["x\t", "y"], False),
+        (["x\x1c"], False),  # str.strip() removes the separators \x1c-\x1f too
+        (["Tổng"], False),
+        (["a", None], False),
+        ([""], True),
+    ],
+)
+def test_plain_ascii_text_is_kept_as_it_is(cells, plain):
+    column = pa.chunked_array([pa.array(["  z  ", *cells], pa.large_string()).slice(1)])  # an offset
+    assert parsing._plain_ascii(column) is plain
+    cleaned = parsing._clean_text(column).tolist()
+    assert cleaned == [parsing.nfc(c or "").strip() for c in cells]
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 
-from dashboard import i18n, report
+from dashboard import fmt, i18n, report
 from dashboard.config import Config
 from dashboard.selection import Selection
 
@@ -42,3 +43,28 @@ def test_no_key_and_other_language_compute_afresh():
         assert len(report.overdue(_scope(("memo-lang", 1), 6))) == 6
     finally:
         i18n.set_language("vi")
+
+
+def test_overdue_labels_are_each_rows_date_and_days_open():
+    tipoffs = pd.DataFrame(
+        {
+            "commune_code": ["00001"] * 5,
+            "received_date": pd.to_datetime(
+                ["2025-03-01", "2025-01-02", "2025-03-01", "2024-12-31", "2025-01-02"]
+            ),
+            "status": ["Đang xử lý"] * 5,
+        }
+    )
+    scope = dataclasses.replace(_scope(None), tipoffs=tipoffs)
+    late = report.overdue(scope)
+    assert late["received_label"].tolist() == [
+        "31/12/2024",
+        "02/01/2025",
+        "02/01/2025",
+        "01/03/2025",
+        "01/03/2025",
+    ]
+    assert (
+        late["days_label"].tolist() == [fmt.num(d) for d in late["days_open"]]
+        and late["days_label"][0] == "181"
+    )
