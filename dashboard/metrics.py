@@ -255,17 +255,19 @@ def sum_by(
 
 
 _DAY_NS = 86_400_000_000_000
+_NAT = np.iinfo(np.int64).min  # NaT seen as an integer
 
 
 def monthly(tipoffs: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Tip-offs per calendar month of ``period``, months with none included (``month`` = 1st day)."""
     start = pd.Timestamp(period.start)
     months = pd.date_range(start.replace(day=1), pd.Timestamp(period.end), freq="MS")
-    # Tip-offs per day of the period (NaT falls far outside), then per month from the days: no
-    # per-row calendar work and no filtered copy.
+    # Tip-offs per day of the period, then per month from the days: no per-row calendar work and
+    # no filtered copy.
     stamps = tipoffs["received_date"].to_numpy(dtype="datetime64[ns]").view("int64")
     day = (stamps - start.value) // _DAY_NS
-    per_day, _rows = _per_code(day, period.days, _weights(tipoffs), (day >= 0) & (day < period.days))
+    inside = (day >= 0) & (day < period.days) & (stamps != _NAT)
+    per_day, _rows = _per_code(day, period.days, _weights(tipoffs), inside)
     days = start + pd.to_timedelta(np.arange(period.days), unit="D")
     month_of_day = np.searchsorted(months.to_numpy(), days.to_numpy(), side="right") - 1
     sums = np.bincount(month_of_day, weights=per_day, minlength=len(months)).astype("int64")

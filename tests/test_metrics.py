@@ -294,6 +294,8 @@ def test_monthly_counts_every_month_of_any_period(tipoffs, one_each):
         for month, count in zip(got["month"], got["count"], strict=True):
             assert count == expected.get(month.to_period("M"), 0), (period, month)
         assert got["month"].iloc[0] == pd.Timestamp(period.start).replace(day=1)
+        undated = pd.concat([tipoffs, tipoffs.iloc[:1].assign(received_date=pd.NaT)], ignore_index=True)
+        pd.testing.assert_frame_equal(metrics.monthly(undated, period), got)  # a missing date counts nowhere
 
 
 def test_coded_tipoffs_give_the_same_figures(tipoffs, communes):
