@@ -174,17 +174,23 @@ def is_one_of(values: pd.Series, wanted: Sequence[str]) -> pd.Series:
     return pd.Series(per_category[values.cat.codes.to_numpy()], index=values.index)
 
 
-def _latest_on_time(as_of: dt.date, deadline_days: int) -> pd.Timestamp:
+def _handled_and_old(
+    tipoffs: pd.DataFrame, as_of: dt.date, handled_statuses: Sequence[str], deadline_days: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: handled; received more than ``deadline_days`` before ``as_of`` (BLTTHS art. 147)."""
+    handled = is_one_of(tipoffs["status"], handled_statuses).to_numpy(dtype=bool)
     # More than n whole days old = received on or before as_of − (n + 1) days (no per-row day count).
-    return pd.Timestamp(as_of) - pd.Timedelta(days=deadline_days + 1)
+    latest = pd.Timestamp(as_of) - pd.Timedelta(days=deadline_days + 1)
+    old = tipoffs["received_date"].to_numpy(dtype="datetime64[ns]") <= latest.to_datetime64()  # NaT: False
+    return handled, old
 
 
 def overdue_mask(
     tipoffs: pd.DataFrame, as_of: dt.date, handled_statuses: Sequence[str], deadline_days: int
 ) -> pd.Series:
-    """Not handled and received more than ``deadline_days`` before ``as_of`` (BLTTHS art. 147)."""
-    latest = _latest_on_time(as_of, deadline_days)
-    return ~is_one_of(tipoffs["status"], handled_statuses) & (tipoffs["received_date"] <= latest)
+    """Not handled and received more than ``deadline_days`` before ``as_of``."""
+    handled, old = _handled_and_old(tipoffs, as_of, handled_statuses, deadline_days)
+    return pd.Series(~handled & old, index=tipoffs.index)
 
 
 def _weights(tipoffs: pd.DataFrame) -> np.ndarray | None:
@@ -220,8 +226,7 @@ def tipoff_summary(
     weight = _weights(tipoffs)
     received = tipoffs["received_date"]
     every = np.ones(len(tipoffs), dtype=bool) if period is None else period.contains(received).to_numpy()
-    handled = is_one_of(tipoffs["status"], handled_statuses).to_numpy(dtype=bool)
-    old = received.to_numpy(dtype="datetime64[ns]") <= _latest_on_time(as_of, deadline_days).to_datetime64()
+    handled, old = _handled_and_old(tipoffs, as_of, handled_statuses, deadline_days)
     return TipoffSummary(
         _total(weight, every),
         _total(weight, every & handled),

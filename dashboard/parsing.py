@@ -452,12 +452,9 @@ def _plain_ascii(values: pa.ChunkedArray) -> bool:
     for chunk in values.chunks:
         if chunk.null_count:
             return False
-        _validity, offsets, data = chunk.buffers()
-        if data is None or not len(chunk):
+        if not len(chunk):
             continue
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        ends = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-        text = np.frombuffer(data, dtype=np.uint8)
+        ends, text = _cell_bytes(chunk)
         if ends[-1] > ends[0] and text[ends[0] : ends[-1]].max() >= 0x80:
             return False
         filled = ends[1:] > ends[:-1]
@@ -527,13 +524,19 @@ def _text_bytes(texts: pd.Series) -> list[np.ndarray] | None:
     for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
         if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
             return None
-        _validity, offsets, data = chunk.buffers()
-        if data is None or not len(chunk):
-            continue
-        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        ends = np.frombuffer(offsets, dtype=width)[[chunk.offset, chunk.offset + len(chunk)]]
-        found.append(np.frombuffer(data, dtype=np.uint8)[int(ends[0]) : int(ends[1])])
+        if len(chunk):
+            ends, text = _cell_bytes(chunk)
+            found.append(text[int(ends[0]) : int(ends[-1])])
     return found
+
+
+def _cell_bytes(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string chunk's cell boundaries (len + 1 offsets) and its bytes buffer, both without a copy."""
+    _validity, offsets, data = chunk.buffers()
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    ends = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    text = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return ends, text
 
 
 def factorize(cells: pd.Series) -> tuple[np.ndarray, pd.Index | np.ndarray]:
