@@ -507,7 +507,7 @@ def _totals_rows(raw: parsing.RawTable, file: str) -> tuple[parsing.RawTable, li
         coded = isinstance(values.dtype, pd.CategoricalDtype)
         few = values.cat.categories if coded else values.unique() if len(values) < _SMALL else None
         if few is not None and len(few) < _SMALL:  # each distinct text in Python: quicker than pandas' set-up
-            totals = {v for v in few if v and len(v) <= 40 and _is_total(v)}
+            totals = {v for v in few.tolist() if v and len(v) <= 40 and _is_total(v)}  # list: quick to walk
             if totals:
                 flagged |= values.isin(totals).to_numpy(dtype=bool)
         elif coded:  # once per distinct value

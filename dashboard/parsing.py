@@ -440,12 +440,9 @@ def _clean_text(values: pa.ChunkedArray) -> pd.Series:
     return pd.Series(fixed.take(encoded.indices), dtype="str")
 
 
-_SPACE_BYTES = np.zeros(256, dtype=bool)
-_SPACE_BYTES[list(_ASCII_SPACE.encode())] = True
-
-
 def _plain_ascii(values: pa.ChunkedArray) -> bool:
-    """No cell missing, every byte ASCII, and no cell starting or ending with a space: a CSV cell as is.
+    """No cell missing, every byte ASCII, and no cell starting or ending with a space or a control
+    character: a CSV cell as is (False only means "clean it the long way").
 
     Looks at the bytes and at each cell's first and last byte, not at each cell as a string.
     """
@@ -457,9 +454,13 @@ def _plain_ascii(values: pa.ChunkedArray) -> bool:
         ends, text = _cell_bytes(chunk)
         if ends[-1] > ends[0] and text[ends[0] : ends[-1]].max() >= 0x80:
             return False
-        filled = ends[1:] > ends[:-1]
-        first, last = ends[:-1][filled], ends[1:][filled] - 1
-        if _SPACE_BYTES[text[first]].any() or _SPACE_BYTES[text[last]].any():
+        starts, stops = ends[:-1], ends[1:]
+        filled = stops > starts
+        if not filled.all():
+            starts, stops = starts[filled], stops[filled]
+        # Every space str.strip() removes from ASCII is a byte ≤ 0x20: a cell whose first and last
+        # bytes are above that has nothing to strip (one gather each, no look-up table).
+        if len(starts) and min(text[starts].min(), text[stops - 1].min()) <= 0x20:
             return False
     return True
 

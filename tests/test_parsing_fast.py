@@ -312,6 +312,7 @@ def test_may_contain_never_misses(cells, found):
         (["TB-0001", " x"], False),
         (["x\t", "y"], False),
         (["x\x1c"], False),  # str.strip() removes the separators \x1c-\x1f too
+        (["\x01x"], False),  # a control character: looked at the long way, and kept
         (["Tổng"], False),
         (["a", None], False),
         ([""], True),
