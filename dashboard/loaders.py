@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import matching, memory, parsing
+from dashboard import matching, memory, metrics, parsing
 from dashboard.config import Config, load_config
 from dashboard.schema import (
     FORBIDDEN_TIPOFF_COLUMNS,
@@ -656,7 +656,7 @@ def _unknown_communes(ctx: _Ctx) -> list[Problem]:
     if name is None or not ctx.has(name) or ctx.registry is None:
         return []  # without a valid registry there is nothing to check against; its own problems show
     codes = ctx.frame[name]
-    unknown = codes.notna() & ~codes.isin(set(ctx.registry.frame["commune_code"]))
+    unknown = codes.notna() & ~metrics.is_one_of(codes, list(ctx.registry.frame["commune_code"]))
     return [
         ctx.problem(pos, name, f"Mã xã “{codes.iat[pos]}” không có trong danh mục xã ({ctx.registry.file}).")
         for pos in _positions(unknown)
@@ -695,7 +695,7 @@ def _tipoffs_rules(ctx: _Ctx) -> list[Problem]:
     distinct = status.cat.categories if coded else status.dropna().unique()
     statuses = pd.Series(distinct, dtype="str")  # lower-cased once per status
     done = statuses[statuses.str.lower().isin(handled).to_numpy(dtype=bool)]
-    without_date = status.isin(done) & ctx.blank["resolved_date"]
+    without_date = metrics.is_one_of(status, list(done)) & ctx.blank["resolved_date"]
     for pos in _positions(without_date):
         message = f"Tình trạng “{status.iat[pos]}” là đã xử lý xong nên phải có ngày giải quyết."
         problems.append(ctx.problem(pos, "resolved_date", message))

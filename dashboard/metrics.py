@@ -33,7 +33,7 @@ def communes_in_scope(communes: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 
 def in_communes(frame: pd.DataFrame, codes: pd.Series | Sequence[str]) -> pd.DataFrame:
     """Rows of ``frame`` whose commune_code is one of ``codes`` (``frame`` itself when all are)."""
-    inside = frame["commune_code"].isin(list(codes))
+    inside = is_one_of(frame["commune_code"], list(codes))
     return frame if inside.all() else frame[inside]
 
 
