@@ -205,11 +205,20 @@ def _total(weight: np.ndarray | None, mask: np.ndarray) -> int:
 
 
 def _per_code(codes: np.ndarray, size: int, weight: np.ndarray | None, mask: np.ndarray) -> tuple:
-    """Tip-offs and rows per code 0..size-1 among the rows where ``mask`` is True (code -1: none)."""
-    key = np.where(mask & (codes >= 0), codes.astype(np.intp), size)  # size: a bin for the rest
-    rows = np.bincount(key, minlength=size + 1)[:size]
-    sums = rows if weight is None else np.bincount(key, weights=weight, minlength=size + 1)[:size]
-    return sums.astype("int64"), rows
+    """Tip-offs and rows per code 0..size-1 among the rows where ``mask`` is True (code -1: none).
+
+    The chosen rows are taken by position (a third of a million small codes), not masked whole.
+    """
+    rows = np.flatnonzero(mask)
+    picked = codes.take(rows)
+    weights = None if weight is None else weight.take(rows)
+    if len(picked) and picked.min() < 0:
+        valid = picked >= 0
+        picked = picked[valid]
+        weights = None if weights is None else weights[valid]
+    counts = np.bincount(picked, minlength=size)
+    sums = counts if weights is None else np.bincount(picked, weights=weights, minlength=size)
+    return sums.astype("int64"), counts
 
 
 def tipoff_summary(
