@@ -595,7 +595,7 @@ def _typed(cfg, table, file, raw, positions, today, registry) -> tuple[_Ctx, lis
         allowed = [parsing.nfc(v).strip() for v in getattr(cfg, col.choices)] if col.choices else []
         parsed = parsing.parse_cells(cells, col, allowed, today, coded=table.coded)
         columns[col.name], errors = parsed.values, parsed.errors
-        blank[col.name] = pd.Series(parsed.blank)
+        blank[col.name] = pd.Series(parsed.blank, copy=False)
         header = raw.headers[pos]
         problems += [Problem(file, message, row=raw.rows[i], column=header) for i, message in errors]
     headers = {name: raw.headers[pos] for name, pos in positions.items()}

@@ -171,7 +171,7 @@ def is_one_of(values: pd.Series, wanted: Sequence[str]) -> pd.Series:
     if not isinstance(values.dtype, pd.CategoricalDtype):
         return values.isin(list(wanted))
     per_category = np.append(values.cat.categories.isin(list(wanted)), False)  # code -1: missing
-    return pd.Series(per_category[values.cat.codes.to_numpy()], index=values.index)
+    return pd.Series(per_category[values.cat.codes.to_numpy()], index=values.index, copy=False)
 
 
 def _handled_and_old(
@@ -190,7 +190,7 @@ def overdue_mask(
 ) -> pd.Series:
     """Not handled and received more than ``deadline_days`` before ``as_of``."""
     handled, old = _handled_and_old(tipoffs, as_of, handled_statuses, deadline_days)
-    return pd.Series(~handled & old, index=tipoffs.index)
+    return pd.Series(~handled & old, index=tipoffs.index, copy=False)
 
 
 def _weights(tipoffs: pd.DataFrame) -> np.ndarray | None:

@@ -50,7 +50,7 @@ class Period:
         values = dates.to_numpy(dtype="datetime64[ns]")  # NaT compares False, as in pandas
         start, after = pd.Timestamp(self.start), pd.Timestamp(self.end) + pd.Timedelta(days=1)
         inside = (values >= start.to_datetime64()) & (values < after.to_datetime64())
-        return pd.Series(inside, index=dates.index)
+        return pd.Series(inside, index=dates.index, copy=False)  # a new array: pandas need not copy it
 
 
 def _month_end(year: int, month: int) -> dt.date:
