@@ -8,6 +8,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -238,10 +239,12 @@ def _read_all(cfg: Config, today: date, signature: tuple) -> tuple[Dataset, tupl
     """Every file read once; the changes to the last valid versions are returned, not yet made."""
     goods: dict[tuple[str, str], _Good | None] = {}  # staged changes to _GOOD
     states: dict[str, TableState] = {}
+    ahead = _read_ahead(cfg)
     # The communes registry goes first: the other tables are checked against its version in use.
-    for name in sorted(TABLES, key=lambda n: n != "communes"):
+    # Files being read ahead go last, so the small ones are checked meanwhile.
+    for name in sorted(TABLES, key=lambda n: (n != "communes", n in ahead)):
         registry = _staged(goods, _store_key(cfg, "communes"))
-        states[name] = _load_table(cfg, TABLES[name], today, registry, goods)
+        states[name] = _load_table(cfg, TABLES[name], today, registry, goods, ahead.get(name))
     meta, meta_problems, meta_entry = _load_meta(cfg)
     ordered = {name: states[name] for name in TABLES}
     dataset = matching.apply_groups(cfg, Dataset(ordered, meta, signature, meta_problems))  # groups_file
@@ -272,7 +275,9 @@ def _store_key(cfg: Config, name: str) -> tuple[str, str]:
     return (str(cfg.data_dir.resolve()), name)
 
 
-def _load_table(cfg: Config, table: Table, today: date, registry: _Good | None, goods: dict) -> TableState:
+def _load_table(
+    cfg: Config, table: Table, today: date, registry: _Good | None, goods: dict, ahead: Future | None = None
+) -> TableState:
     store = _store_key(cfg, table.name)
     path = find_file(cfg, table.name)
     if path is None:
@@ -292,14 +297,16 @@ def _load_table(cfg: Config, table: Table, today: date, registry: _Good | None, 
         if cached is not None and cached[0] == key:
             parsed = cached[1]
         else:
-            read = _read_stable(path)
-            if read is None:
+            read = ahead.result() if ahead is not None else None  # read on the second thread
+            if read is None or read.path != path:
+                read = _read_file(cfg, table, path)
+            if read.raw is None:
                 busy = Problem(
                     path.name, "Tệp đang được ghi (thay đổi trong lúc đọc); sẽ đọc lại ở lần làm mới sau."
                 )
                 return _state(table, path, (busy,), _mtime(path.stat()), _staged(goods, store))
-            stat, data = read
-            parsed = _parse_safely(cfg, table, path.name, data, today, registry)
+            stat = read.stat
+            parsed = _parse_safely(cfg, table, path.name, read.raw, today, registry)
             _PARSED[store] = (_parse_key(cfg, table, path, stat, today, registry), parsed)
     except OSError as exc:  # removed or locked between listing and reading
         unreadable = Problem(path.name, f"Không mở được tệp để đọc ({exc.strerror or exc}).")
@@ -345,6 +352,47 @@ def _read_stable(path: Path) -> tuple[os.stat_result, bytes] | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A file read while it did not change, as cells not yet checked (or why it is no table at all)."""
+
+    path: Path
+    stat: os.stat_result | None  # None with raw None
+    raw: parsing.RawTable | _Parsed | None  # None: the file changed while being read
+
+
+def _read_file(cfg: Config, table: Table, path: Path) -> _Read:
+    read = _read_stable(path)  # OSError goes to the caller
+    if read is None:
+        return _Read(path, None, None)
+    stat, data = read
+    return _Read(path, stat, _read_cells(cfg, table, path.name, data))
+
+
+# A table file this big or bigger is read (bytes, then Parquet or CSV into cells) on a second thread
+# while the smaller tables are checked: the readers release the GIL, so the two cores share the work.
+READ_AHEAD_BYTES = 1 << 20
+_READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-read")
+
+
+def _read_ahead(cfg: Config) -> dict[str, Future]:
+    """Table name → its file being read, for big files not read in this version yet."""
+    ahead = {}
+    for name, table in TABLES.items():
+        path = find_file(cfg, name)
+        if name == "communes" or path is None:  # the registry is read first anyway
+            continue
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # the reading in turn says what is wrong
+        cached = _PARSED.get(_store_key(cfg, name))
+        known = cached is not None and cached[0][:3] == (str(path), stat.st_mtime_ns, stat.st_size)
+        if stat.st_size >= READ_AHEAD_BYTES and not known:
+            ahead[name] = _READER.submit(_read_file, cfg, table, path)
+    return ahead
+
+
 def empty_frame(table: Table) -> pd.DataFrame:
     """A frame with no rows and the contract's columns and dtypes."""
     return pd.DataFrame({c.name: pd.Series(dtype=parsing.final_dtype(c, table.coded)) for c in table.columns})
@@ -373,29 +421,43 @@ class _Ctx:
         return Problem(self.file, message, row=self.rows[pos], column=self.headers.get(column or "", None))
 
 
-def _parse_safely(
-    cfg: Config, table: Table, file: str, data: bytes, today: date, registry: _Good | None
-) -> _Parsed:
-    try:
-        return _parse(cfg, table, file, data, today, registry)
-    except Exception:  # a bug of ours must not take every page down: refuse this file and log it
-        logger.exception("Unexpected error while checking %s", file)
-        message = "Lỗi không mong đợi khi kiểm tra tệp nên chưa dùng bản này; hãy báo cho người quản trị."
-        return _Parsed(None, (Problem(file, message),))
+def _unexpected(file: str) -> _Parsed:
+    # A bug of ours must not take every page down: this file is refused and the error logged.
+    logger.exception("Unexpected error while checking %s", file)
+    message = "Lỗi không mong đợi khi kiểm tra tệp nên chưa dùng bản này; hãy báo cho người quản trị."
+    return _Parsed(None, (Problem(file, message),))
 
 
-def _parse(cfg: Config, table: Table, file: str, data: bytes, today: date, registry: _Good | None) -> _Parsed:
+def _read_cells(cfg: Config, table: Table, file: str, data: bytes) -> parsing.RawTable | _Parsed:
+    """The file's cells, or (as a refused file) why it cannot be read as a table."""
     if not data:
         return _Parsed(
             None, (Problem(file, "Tệp rỗng (0 byte): không có dòng tiêu đề và dòng số liệu nào."),)
         )
     try:
         if file.endswith(".parquet"):
-            raw = parsing.read_parquet_bytes(data)
-        else:
-            raw = parsing.read_csv_text(parsing.decode(data), _recognises(cfg, table))
+            return parsing.read_parquet_bytes(data)
+        return parsing.read_csv_text(parsing.decode(data), _recognises(cfg, table))
     except parsing.FileError as exc:
         return _Parsed(None, (Problem(file, str(exc)),))
+    except Exception:
+        return _unexpected(file)
+
+
+def _parse_safely(
+    cfg: Config, table: Table, file: str, raw: parsing.RawTable | _Parsed, today: date, registry: _Good | None
+) -> _Parsed:
+    if isinstance(raw, _Parsed):
+        return raw  # not readable as a table
+    try:
+        return _parse(cfg, table, file, raw, today, registry)
+    except Exception:
+        return _unexpected(file)
+
+
+def _parse(
+    cfg: Config, table: Table, file: str, raw: parsing.RawTable, today: date, registry: _Good | None
+) -> _Parsed:
     positions, problems = _match_headers(cfg, table, raw.headers, file)
     filled = [h for h in raw.headers if h]
     if problems and len(filled) <= 2 and len(raw.headers) > 2:  # a title line, and no header below it

@@ -343,7 +343,34 @@ def test_other_tables_are_rechecked_when_the_registry_changes(cfg, today, data_d
     assert dataset.tables["tipoffs"].stale and len(dataset.frame("tipoffs")) == 3
 
 
-def test_unchanged_files_are_not_read_again(cfg, today, data_dir, monkeypatch):
+@pytest.mark.parametrize("ahead", [False, True])
+def read_ahead(monkeypatch, on: bool) -> None:
+    """Every table but the registry read on the second thread (on), or none (off)."""
+    monkeypatch.setattr(loaders, "READ_AHEAD_BYTES", 0 if on else 10**12)
+
+
+def test_files_read_ahead_give_the_same_data_set_and_problems(cfg, today, data_dir, monkeypatch):
+    header, rows = MINI["ratings"]
+    (data_dir / "ratings.csv").write_text(csv_text(header, rows).replace("Khá", "Kha"), encoding="utf-8")
+    (data_dir / "indicators.csv").write_bytes(b"")  # refused when read, on either thread
+    read_ahead(monkeypatch, False)
+    plain = loaders.load_dataset(cfg, today)
+    loaders.clear_cache()
+    read_ahead(monkeypatch, True)
+    threads: list[str] = []
+    real = loaders._read_bytes
+    monkeypatch.setattr(
+        loaders, "_read_bytes", lambda p: threads.append(threading.current_thread().name) or real(p)
+    )
+    ahead = loaders.load_dataset(cfg, today)
+    assert sum(name.startswith("dashboard-read") for name in threads) == len(TABLES) - 1  # all but communes
+    assert ahead.problems == plain.problems and ahead.problems
+    assert_same_frames(ahead, plain)
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_unchanged_files_are_not_read_again(cfg, today, data_dir, monkeypatch, ahead):
+    read_ahead(monkeypatch, ahead)
     load(cfg, today)
     reads: list[str] = []
     real = loaders._read_bytes
@@ -378,7 +405,9 @@ def _growing(path: Path):
     return read
 
 
-def test_file_being_written_keeps_the_whole_previous_state(cfg, today, data_dir, monkeypatch):
+@pytest.mark.parametrize("ahead", [False, True])
+def test_file_being_written_keeps_the_whole_previous_state(cfg, today, data_dir, monkeypatch, ahead):
+    read_ahead(monkeypatch, ahead)
     before = load(cfg, today)
     path = data_dir / "tipoffs.csv"
     full = path.read_bytes()
@@ -393,7 +422,9 @@ def test_file_being_written_keeps_the_whole_previous_state(cfg, today, data_dir,
     assert after.tables["tipoffs"].ok and len(after.frame("tipoffs")) == 2  # a file that is still is read
 
 
-def test_file_still_growing_on_first_load_is_reported(cfg, today, data_dir, monkeypatch):
+@pytest.mark.parametrize("ahead", [False, True])
+def test_file_still_growing_on_first_load_is_reported(cfg, today, data_dir, monkeypatch, ahead):
+    read_ahead(monkeypatch, ahead)
     path = data_dir / "tipoffs.csv"
     monkeypatch.setattr(loaders, "_read_bytes", _growing(path))
     state = loaders.load_dataset(cfg, today).tables["tipoffs"]
@@ -414,7 +445,9 @@ def test_recent_files_are_read_once_they_are_still(cfg, today, data_dir, monkeyp
     assert len(after.frame("models")) == 2 and len(before.frame("models")) == 3
 
 
-def test_file_replaced_once_is_read_again(cfg, today, data_dir, monkeypatch):
+@pytest.mark.parametrize("ahead", [False, True])
+def test_file_replaced_once_is_read_again(cfg, today, data_dir, monkeypatch, ahead):
+    read_ahead(monkeypatch, ahead)
     path = data_dir / "tipoffs.csv"
     header, rows = MINI["tipoffs"]
     calls = []
