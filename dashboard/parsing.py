@@ -477,7 +477,8 @@ def _clean_categories(values: pd.Series) -> pd.Series:
         if len(categories) > np.iinfo(codes.dtype).max:  # the new code does not fit int8/int16
             codes = codes.astype(np.int32)
         codes = np.where(codes < 0, np.array(len(categories), dtype=codes.dtype), codes)
-        return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype="str")))
+        clean = pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype="str"), validate=False)
+        return pd.Series(clean)
     remap, categories = pd.factorize(np.array(texts, dtype=object))
     codes = np.where(codes < 0, len(texts) - 1, codes)
     return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories.astype("str")))
@@ -824,10 +825,13 @@ def _categories(values_u: pd.Series, codes: np.ndarray) -> pd.Series:
     Two texts may give one value ("2701" and "02701"): the categories are the distinct values.
     """
     remap, categories = pd.factorize(values_u, use_na_sentinel=True)
-    remap = np.append(remap, -1)  # code -1, and a value that failed its check, stay missing
-    # Codes in the smallest integer that holds them (as pandas keeps them), built valid by construction.
-    small = remap.astype(np.min_scalar_type(-len(categories) - 1))
-    coded = pd.Categorical.from_codes(small[codes], categories=categories.astype("str"), validate=False)
+    if np.array_equal(remap, np.arange(len(remap))):  # each text its own valid value: codes as they are
+        new_codes = codes
+    else:
+        remap = np.append(remap, -1)  # code -1, and a value that failed its check, stay missing
+        # Codes in the smallest integer that holds them (as pandas keeps them).
+        new_codes = remap.astype(np.min_scalar_type(-len(categories) - 1))[codes]
+    coded = pd.Categorical.from_codes(new_codes, categories=categories.astype("str"), validate=False)
     return pd.Series(coded)
 
 

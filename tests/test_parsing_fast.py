@@ -169,6 +169,22 @@ def test_short_columns_are_checked_as_long_ones(name, coded, monkeypatch):
     _assert_same_parse(*_both_ways(pd.Series(cells, dtype="str"), col, coded, monkeypatch))
 
 
+@pytest.mark.parametrize(
+    ("name", "cells"),
+    [
+        ("choice", CHOICES * 3),
+        ("code5", ["02701", "02702", "02703"] * 3),
+        ("choice", ["Tố giác", "", "Tin báo"]),
+    ],
+)
+def test_clean_coded_columns_keep_their_codes_and_agree(name, cells, monkeypatch):
+    """Every text its own valid value: the column-wide way keeps the codes it was given."""
+    _assert_same_parse(*_both_ways(pd.Series(cells, dtype="str"), COLUMNS[name], True, monkeypatch))
+    coded = pd.Series(cells, dtype="category")
+    column_wide = parsing.parse_cells(coded, COLUMNS[name], CHOICES, TODAY, coded=True).values
+    assert column_wide.astype("str").where(column_wide.notna(), "").tolist() == cells
+
+
 def _holdable_everywhere(text: str, col: Column) -> bool:
     ((value, _message),) = _reference([text], col, CHOICES if col.kind == "choice" else [], TODAY)
     return value is None or _holdable(value, col)
