@@ -776,16 +776,16 @@ def _models_rules(ctx: _Ctx) -> list[Problem]:
 def _communes_rules(ctx: _Ctx) -> list[Problem]:
     if not ctx.has("district_code", "district_name"):
         return []
-    codes, names = ctx.frame["district_code"], ctx.frame["district_name"]
-    both = (codes.notna() & names.notna()).to_numpy()
+    both = (ctx.frame["district_code"].notna() & ctx.frame["district_name"].notna()).to_numpy()
+    codes, names = ctx.frame["district_code"].tolist(), ctx.frame["district_name"].tolist()  # lists: quick
     first: dict[str, int] = {}
     problems = []
     for pos in np.flatnonzero(both):
-        code, name = codes.iat[pos], names.iat[pos]
+        code, name = codes[pos], names[pos]
         seen = first.setdefault(code, int(pos))
-        if names.iat[seen] != name:
+        if names[seen] != name:
             message = (
-                f"Mã huyện “{code}” mang hai tên khác nhau: “{names.iat[seen]}” ở dòng {ctx.rows[seen]} "
+                f"Mã huyện “{code}” mang hai tên khác nhau: “{names[seen]}” ở dòng {ctx.rows[seen]} "
                 f"và “{name}” ở dòng này."
             )
             problems.append(ctx.problem(int(pos), "district_name", message))
