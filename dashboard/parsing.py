@@ -760,6 +760,9 @@ def parse_cells(
     values_u = values_u.where(~blank_u)  # a blank cell is missing, whatever the rules say of ''
     if coded and col.kind in CODED_KINDS:
         values = _categories(values_u, codes)
+    elif values_u.dtype == "datetime64[ns]":  # dates: one NumPy look-up per row, NaT for code -1
+        table = np.append(values_u.to_numpy(), np.datetime64("NaT", "ns"))
+        values = pd.Series(table[codes], copy=False)
     else:
         values = pd.Series(values_u.array.take(codes, allow_fill=True))
     if blank_u.any() or (len(codes) and codes.min() < 0):
