@@ -239,7 +239,7 @@ def _read_all(cfg: Config, today: date, signature: tuple) -> tuple[Dataset, tupl
     """Every file read once; the changes to the last valid versions are returned, not yet made."""
     goods: dict[tuple[str, str], _Good | None] = {}  # staged changes to _GOOD
     states: dict[str, TableState] = {}
-    ahead = _read_ahead(cfg)
+    ahead = _read_ahead(cfg, today)
     # The communes registry goes first: the other tables are checked against its version in use.
     # Files being read ahead go last, so the small ones are checked meanwhile.
     for name in sorted(TABLES, key=lambda n: (n != "communes", n in ahead)):
@@ -299,14 +299,14 @@ def _load_table(
         else:
             read = ahead.result() if ahead is not None else None  # read on the second thread
             if read is None or read.path != path:
-                read = _read_file(cfg, table, path)
+                read = _read_file(cfg, table, path, today)
             if read.raw is None:
                 busy = Problem(
                     path.name, "Tệp đang được ghi (thay đổi trong lúc đọc); sẽ đọc lại ở lần làm mới sau."
                 )
                 return _state(table, path, (busy,), _mtime(path.stat()), _staged(goods, store))
             stat = read.stat
-            parsed = _parse_safely(cfg, table, path.name, read.raw, today, registry)
+            parsed = _rules_safely(path.name, read.raw, registry)
             _PARSED[store] = (_parse_key(cfg, table, path, stat, today, registry), parsed)
     except OSError as exc:  # removed or locked between listing and reading
         unreadable = Problem(path.name, f"Không mở được tệp để đọc ({exc.strerror or exc}).")
@@ -358,15 +358,22 @@ class _Read:
 
     path: Path
     stat: os.stat_result | None  # None with raw None
-    raw: parsing.RawTable | _Parsed | None  # None: the file changed while being read
+    raw: _Typed | _Parsed | None  # None: the file changed while being read; _Parsed: refused already
 
 
-def _read_file(cfg: Config, table: Table, path: Path) -> _Read:
+def _read_file(cfg: Config, table: Table, path: Path, today: date) -> _Read:
+    """The file read and its cells typed and checked (the registry-bound rules are left to the caller)."""
     read = _read_stable(path)  # OSError goes to the caller
     if read is None:
         return _Read(path, None, None)
     stat, data = read
-    return _Read(path, stat, _read_cells(cfg, table, path.name, data))
+    cells = _read_cells(cfg, table, path.name, data)
+    if isinstance(cells, _Parsed):
+        return _Read(path, stat, cells)
+    try:
+        return _Read(path, stat, _type_cells(cfg, table, path.name, cells, today))
+    except Exception:
+        return _Read(path, stat, _unexpected(path.name))
 
 
 # A table file this big or bigger is read (bytes, then Parquet or CSV into cells) on a second thread
@@ -375,7 +382,7 @@ READ_AHEAD_BYTES = 1 << 20
 _READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-read")
 
 
-def _read_ahead(cfg: Config) -> dict[str, Future]:
+def _read_ahead(cfg: Config, today: date) -> dict[str, Future]:
     """Table name → its file being read, for big files not read in this version yet."""
     ahead = {}
     for name, table in TABLES.items():
@@ -389,7 +396,7 @@ def _read_ahead(cfg: Config) -> dict[str, Future]:
         cached = _PARSED.get(_store_key(cfg, name))
         known = cached is not None and cached[0][:3] == (str(path), stat.st_mtime_ns, stat.st_size)
         if stat.st_size >= READ_AHEAD_BYTES and not known:
-            ahead[name] = _READER.submit(_read_file, cfg, table, path)
+            ahead[name] = _READER.submit(_read_file, cfg, table, path, today)
     return ahead
 
 
@@ -444,20 +451,27 @@ def _read_cells(cfg: Config, table: Table, file: str, data: bytes) -> parsing.Ra
         return _unexpected(file)
 
 
-def _parse_safely(
-    cfg: Config, table: Table, file: str, raw: parsing.RawTable | _Parsed, today: date, registry: _Good | None
-) -> _Parsed:
-    if isinstance(raw, _Parsed):
-        return raw  # not readable as a table
+def _rules_safely(file: str, typed: _Typed | _Parsed, registry: _Good | None) -> _Parsed:
+    if isinstance(typed, _Parsed):
+        return typed  # refused before the table rules
     try:
-        return _parse(cfg, table, file, raw, today, registry)
+        return _apply_rules(typed, registry)
     except Exception:
         return _unexpected(file)
 
 
-def _parse(
-    cfg: Config, table: Table, file: str, raw: parsing.RawTable, today: date, registry: _Good | None
-) -> _Parsed:
+@dataclass(frozen=True)
+class _Typed:
+    """A file's cells typed and checked cell by cell; the table rules (some of which need the
+    registry in use) are still to run."""
+
+    ctx: _Ctx
+    problems: list[Problem]
+    headers: list[str]  # as written in the file, to order the problems
+
+
+def _type_cells(cfg: Config, table: Table, file: str, raw: parsing.RawTable, today: date) -> _Typed | _Parsed:
+    """Headers, totals rows and every cell: what does not depend on the registry."""
     positions, problems = _match_headers(cfg, table, raw.headers, file)
     filled = [h for h in raw.headers if h]
     if problems and len(filled) <= 2 and len(raw.headers) > 2:  # a title line, and no header below it
@@ -473,16 +487,23 @@ def _parse(
         return _Parsed(None, _cap(problems + row_problems, file))
     raw, total_problems = _totals_rows(raw, file)
     problems = sorted(row_problems + total_problems, key=lambda p: p.row or 0)
-    ctx, cell_problems = _typed(cfg, table, file, raw, positions, today, registry)
-    problems += cell_problems
-    for rule in [*_RULES.get(table.name, []), *_COMMON_RULES]:
+    ctx, cell_problems = _typed(cfg, table, file, raw, positions, today, None)
+    return _Typed(ctx, problems + cell_problems, raw.headers)
+
+
+def _apply_rules(typed: _Typed, registry: _Good | None) -> _Parsed:
+    """The table rules against the registry in use, then the values the contract lets be derived."""
+    ctx = replace(typed.ctx, registry=registry)
+    problems = list(typed.problems)
+    for rule in [*_RULES.get(ctx.table.name, []), *_COMMON_RULES]:
         problems += rule(ctx)
     if problems:
-        order = {header: i for i, header in enumerate(raw.headers)}
+        order = {header: i for i, header in enumerate(typed.headers)}
         problems.sort(key=lambda p: (p.row is not None, p.row or 0, order.get(p.column or "", -1)))
-        return _Parsed(None, _cap(problems, file))
-    _derive(ctx)
-    return _Parsed(_finalise(ctx.frame, table), ())
+        return _Parsed(None, _cap(problems, ctx.file))
+    frame = ctx.frame.copy(deep=False)  # _derive sets columns: the typed cells stay as they were
+    _derive(replace(ctx, frame=frame))
+    return _Parsed(_finalise(frame, ctx.table), ())
 
 
 def _match_headers(cfg: Config, table: Table, headers: list[str], file: str):
