@@ -350,9 +350,12 @@ def read_ahead(monkeypatch, on: bool) -> None:
 
 
 def test_files_read_ahead_give_the_same_data_set_and_problems(cfg, today, data_dir, monkeypatch):
-    header, rows = MINI["ratings"]
-    (data_dir / "ratings.csv").write_text(csv_text(header, rows).replace("Khá", "Kha"), encoding="utf-8")
     (data_dir / "indicators.csv").write_bytes(b"")  # refused when read, on either thread
+    header, rows = MINI["tipoffs"]
+    rows = [list(r) for r in rows]
+    rows[1][header.index("commune_code")] = "99999"  # checked against the registry, after reading
+    rows[2][header.index("received_date")] = "ngày 5"  # checked with the cells, on the reading thread
+    (data_dir / "tipoffs.csv").write_text(csv_text(header, rows), encoding="utf-8")
     read_ahead(monkeypatch, False)
     plain = loaders.load_dataset(cfg, today)
     loaders.clear_cache()
@@ -364,7 +367,10 @@ def test_files_read_ahead_give_the_same_data_set_and_problems(cfg, today, data_d
     )
     ahead = loaders.load_dataset(cfg, today)
     assert sum(name.startswith("dashboard-read") for name in threads) == len(TABLES) - 1  # all but communes
-    assert ahead.problems == plain.problems and ahead.problems
+    assert ahead.problems == plain.problems
+    assert {p.file for p in ahead.problems} == {"indicators.csv", "tipoffs.csv"}
+    assert any("99999" in p.message for p in ahead.problems)
+    assert any(p.column == "received_date" for p in ahead.problems)
     assert_same_frames(ahead, plain)
 
 
