@@ -354,7 +354,8 @@ def _read_stable(path: Path) -> tuple[os.stat_result, bytes] | None:
 
 @dataclass(frozen=True)
 class _Read:
-    """A file read while it did not change, as cells not yet checked (or why it is no table at all)."""
+    """A file read while it did not change, its cells typed and checked; the rules against the
+    registry are still to run (or why the file is refused already)."""
 
     path: Path
     stat: os.stat_result | None  # None with raw None
@@ -487,7 +488,7 @@ def _type_cells(cfg: Config, table: Table, file: str, raw: parsing.RawTable, tod
         return _Parsed(None, _cap(problems + row_problems, file))
     raw, total_problems = _totals_rows(raw, file)
     problems = sorted(row_problems + total_problems, key=lambda p: p.row or 0)
-    ctx, cell_problems = _typed(cfg, table, file, raw, positions, today, None)
+    ctx, cell_problems = _typed(cfg, table, file, raw, positions, today)
     return _Typed(ctx, problems + cell_problems, raw.headers)
 
 
@@ -664,7 +665,7 @@ def _personal_columns(
     return [Problem(file, message)]
 
 
-def _typed(cfg, table, file, raw, positions, today, registry) -> tuple[_Ctx, list[Problem]]:
+def _typed(cfg, table, file, raw, positions, today) -> tuple[_Ctx, list[Problem]]:
     columns: dict[str, pd.Series] = {}
     blank: dict[str, pd.Series] = {}
     problems: list[Problem] = []
@@ -683,7 +684,7 @@ def _typed(cfg, table, file, raw, positions, today, registry) -> tuple[_Ctx, lis
         problems += [Problem(file, message, row=raw.rows[i], column=header) for i, message in errors]
     headers = {name: raw.headers[pos] for name, pos in positions.items()}
     frame = pd.DataFrame(columns, copy=False)  # copy-on-write: nothing outside sees these columns
-    ctx = _Ctx(cfg, table, file, frame, blank, headers, raw.rows, registry)
+    ctx = _Ctx(cfg, table, file, frame, blank, headers, raw.rows, None)  # the registry comes with the rules
     return ctx, problems
 
 
