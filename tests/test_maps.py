@@ -419,6 +419,21 @@ def test_payload_is_safe_inside_a_script() -> None:
     assert "textContent" in layer_script and "innerHTML" not in layer_script
 
 
+def test_template_syntax_in_a_name_is_kept_as_text() -> None:
+    """The rendered page is not read as a Jinja template again: a name holding "{%" or "{{" neither
+    breaks the map (it raised TemplateSyntaxError) nor changes."""
+    names = ["Xã {% if", "Phường {{ 7 * 7 }}", *"ABCD"]
+    frame = communes().assign(commune_name=names)
+
+    def fresh() -> folium.Map:
+        return maps.build_map(frame, "rating", districts(), colours=COLOURS, leaflet_prefix=PREFIX)
+
+    m = fresh()
+    assert json.loads(commune_layer(m).payload_json)["p"]["name"][:2] == names[:2]
+    for text in (m.get_root().render(), mapview.render_payload(fresh()).script):
+        assert "Xã {% if" in text and "Phường {{ 7 * 7 }}" in text
+
+
 def test_coordinates_survive_streamlit_folium_renaming() -> None:
     # streamlit-folium renames words like "_abc1" in the script and hashes the script without
     # them: the coordinates must hold no "_", or two different maps would share a component.
