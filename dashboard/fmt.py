@@ -42,6 +42,14 @@ def _formatted(value: float | int, decimals: int, locale: str) -> str:
     return format_decimal(value, format=pattern, locale=locale)
 
 
+def preload() -> None:
+    """Load Babel's number and date data of both languages (~0.1 s the first time a number is shown)."""
+    now = dt.datetime(2024, 8, 20, 14, 5)
+    for locale in _LOCALES.values():
+        format_decimal(1234.5, format="#,##0.0", locale=locale)
+        format_datetime(now, "dd/MM/yyyy HH:mm", locale=locale)
+
+
 def pct(share: float | None, decimals: int = 1) -> str:
     """A share 0.125 → '12,5%'; missing (e.g. 0/0) → '—'."""
     if _missing(share):

@@ -16,6 +16,7 @@ never load.
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 import time
 
@@ -47,6 +48,10 @@ LIBRARIES = (
     "dashboard.ui.login",
     "dashboard.ui.profile",
     "dashboard.ui.icon",
+    # Imported by Streamlit on the first page icon or label it looks at (a large regex to compile).
+    "streamlit.emojis",
+    "streamlit.material_icon_names",
+    "PIL.Image",  # imported by st.set_page_config for any page icon
 )
 
 
@@ -56,6 +61,12 @@ def warm() -> dict[str, float]:
     start = time.perf_counter()
     for name in LIBRARIES:
         importlib.import_module(name)
+    from dashboard import fmt
+
+    fmt.preload()
+    # streamlit-folium names the module that declares its component with inspect.getmodule, which
+    # looks at the file of every module loaded so far the first time (~0.1 s); it keeps what it saw.
+    inspect.getmodule(inspect.currentframe())
     spent["imports"] = time.perf_counter() - start
     try:
         cfg = load_config()
@@ -71,9 +82,11 @@ def warm() -> dict[str, float]:
         bounds = boundaries.load_boundaries(cfg, data.frame("communes"))
         spent["boundaries"] = time.perf_counter() - start
         start = time.perf_counter()
-        # Folium compiles each template the first time a map is rendered.
-        sample = bounds.communes.head(1)
-        maps.build_map(sample, "rating", colours=cfg.rating_colours, leaflet_prefix="").get_root().render()
+        # Folium compiles each template the first time a map is rendered: one commune and one
+        # district outline use them all.
+        one, outline = bounds.communes.head(1), bounds.districts.head(1)
+        sample = maps.build_map(one, "rating", outline, colours=cfg.rating_colours, leaflet_prefix="")
+        sample.get_root().render()
         spent["map templates"] = time.perf_counter() - start
     except Exception:  # a bad file must not stop the server: the pages show it, with its row and column
         logger.exception("Warm-up could not read the data; the dashboard starts anyway")
@@ -84,6 +97,7 @@ def serve(streamlit_args: list[str]) -> int:
     """Warm up, then run ``streamlit run app.py <streamlit_args>`` in this process."""
     spent = warm()
     print("Chuẩn bị xong / ready: " + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items()), flush=True)
+    from streamlit import delta_generator
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
@@ -91,4 +105,8 @@ def serve(streamlit_args: list[str]) -> int:
     # wanted; said before the first run, the first visitor gets no "page not found" and no
     # repeated run (dashboard.ui.shell.leave_folder_mode). A private flag: no public switch.
     PagesManager.uses_pages_directory = False
+    # On the first element of the first run, Streamlit checks once whether it runs in a Python
+    # REPL, to print a "use streamlit run" hint: inspect.stack() over every frame and module, 0.1–0.25 s
+    # of the first visitor's wait. This process is streamlit run; the hint can never apply.
+    delta_generator._use_warning_has_been_displayed = True
     return cli.main(["run", str(PROJECT_ROOT / "app.py"), *streamlit_args], prog_name="streamlit")

@@ -213,3 +213,19 @@ def test_the_oldest_year_has_no_drops_and_no_error(raw):
     at = _app(year=str(oldest))
     assert not at.exception, [e.value for e in at.exception]
     assert at.sidebar.selectbox(key="f_year").value == oldest
+
+
+def test_the_tab_icon_is_an_svg_streamlit_passes_on_as_it_is():
+    """No image to encode and store on every rerun, no request for it: a data URL of our own SVG."""
+    import base64
+    import xml.etree.ElementTree as ET
+
+    from streamlit.commands.page_config import _get_favicon_string
+
+    from dashboard.ui import icon
+
+    url = icon.favicon()
+    assert url.startswith("data:image/svg+xml;base64,")
+    svg = ET.fromstring(base64.b64decode(url.split(",", 1)[1]))
+    assert svg.tag.endswith("svg") and len(svg) == 2  # the shield and the star
+    assert _get_favicon_string(url) == url

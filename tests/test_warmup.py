@@ -53,11 +53,27 @@ def test_warm_leaves_the_map_component_to_the_first_run(province):
     assert out.stdout.strip() == "False"
 
 
+def test_warm_does_what_the_first_page_view_would_do_once(province):
+    """Modules Streamlit imports on the first page icon, Babel's data of both languages, and
+    inspect's table of module files (streamlit-folium's component declaration reads it)."""
+    code = (
+        "import inspect, sys; from dashboard import warmup; warmup.warm(); "
+        "from babel import localedata; "
+        "print(all(m in sys.modules for m in ('streamlit.emojis', 'PIL.Image')), "
+        "all(loc in localedata._cache for loc in ('vi_VN', 'en_GB')), "
+        "inspect.modulesbyfile.get(inspect.getabsfile(warmup)) == 'dashboard.warmup')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"]
+
+
 def test_serve_passes_the_options_to_streamlit_run(monkeypatch):
+    from streamlit import delta_generator
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
 
     seen = {}
     monkeypatch.setattr(warmup, "warm", lambda: {})
@@ -67,3 +83,4 @@ def test_serve_passes_the_options_to_streamlit_run(monkeypatch):
     command.main(["serve", "--server.port", "8600"])
     assert seen["args"] == ["run", str(ROOT / "app.py"), "--server.port", "8600"]
     assert PagesManager.uses_pages_directory is False  # new-style navigation from the first run
+    assert delta_generator._use_warning_has_been_displayed  # no REPL check on the first visitor's run
