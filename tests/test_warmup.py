@@ -74,6 +74,8 @@ def test_serve_passes_the_options_to_streamlit_run(monkeypatch):
 
     monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
     monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    frozen = []  # the test process itself is not frozen
+    monkeypatch.setattr(warmup.gc, "freeze", lambda: frozen.append(True))
 
     seen = {}
     monkeypatch.setattr(warmup, "warm", lambda: {})
@@ -84,3 +86,4 @@ def test_serve_passes_the_options_to_streamlit_run(monkeypatch):
     assert seen["args"] == ["run", str(ROOT / "app.py"), "--server.port", "8600"]
     assert PagesManager.uses_pages_directory is False  # new-style navigation from the first run
     assert delta_generator._use_warning_has_been_displayed  # no REPL check on the first visitor's run
+    assert frozen  # what the warm-up loaded is out of the garbage collector's full passes
