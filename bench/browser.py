@@ -3,6 +3,11 @@
 "Drawn" means: as many ``path.leaflet-interactive`` elements in the map's frame as communes
 expected. Cold = first visit after the server started (nothing cached anywhere); warm = a second
 visit in a new tab (server caches and the browser's HTTP cache warm).
+
+Non-local requests are blocked by the browser itself (every other host fails to resolve) and
+reported from its request events. Intercepting requests in Playwright would hand each one to this
+process and back (a delay per request, which Streamlit's ~40 script chunks add up) and switch off
+the browser's HTTP cache, so a warm visit would not be warm.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
+LOCAL = ("127.0.0.1", "localhost")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
+        "--disable-sync", "--no-first-run",
+        "--host-resolver-rules=MAP * ~NOTFOUND, " + ", ".join(f"EXCLUDE {h}" for h in LOCAL)]  # fmt: skip
 POLL_S = 0.05
 
 
@@ -105,22 +112,22 @@ def serve(
 
 
 class Tab:
-    """A browser tab that counts the websocket bytes it receives and blocks non-local requests."""
+    """A browser tab that counts the websocket bytes it receives and reports non-local requests
+    (which the browser's ARGS make fail)."""
 
     def __init__(self, context) -> None:
         self.page = context.new_page()
         self.bytes = 0
         self.errors: list[str] = []
-        self.page.route("**/*", self._route)
+        self.page.on("request", self._request)
         self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
-    def _route(self, route) -> None:
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            self.errors.append(f"blocked {route.request.url}")
-            route.abort()
+    def _request(self, request) -> None:
+        if urlsplit(request.url).scheme in ("http", "https", "ws", "wss") and (
+            urlsplit(request.url).hostname not in LOCAL
+        ):
+            self.errors.append(f"blocked {request.url}")
 
     def _frame(self, payload: str | bytes) -> None:
         self.bytes += len(payload)

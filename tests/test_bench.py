@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 import shapely
 
-from bench import scales
+from bench import browser, scales
 from bench.__main__ import Row, print_table
 
 
@@ -44,3 +47,21 @@ def test_table_prints_ratios(capsys) -> None:
     print_table(rows)
     out = capsys.readouterr().out
     assert "0.25×" in out and "yes" in out and "1.000 s" in out
+
+
+@pytest.mark.skipif(not Path(browser.CHROMIUM).exists(), reason="Debian chromium not installed")
+def test_the_benchmark_browser_reports_and_fails_every_non_local_request() -> None:
+    """The browser blocks other hosts itself (no per-request hop through Playwright, HTTP cache on)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=browser.CHROMIUM, args=browser.ARGS)
+        try:
+            tab = browser.Tab(chromium.new_context())
+            failed: list[str] = []
+            tab.page.on("requestfailed", lambda r: failed.append(r.failure or ""))
+            tab.page.set_content('<img src="https://unpkg.com/leaflet/dist/images/layers.png">')
+            tab.page.wait_for_timeout(500)
+        finally:
+            chromium.close()
+    assert tab.errors == ["blocked https://unpkg.com/leaflet/dist/images/layers.png"]
+    assert failed and "NAME_NOT_RESOLVED" in failed[0]
