@@ -292,6 +292,14 @@ def test_fit_bounds_follow_focus() -> None:
     assert _fit(build("rating", focus=focus)) == pytest.approx([20.4, 105.95, 20.45, 106.1])
 
 
+def test_the_view_is_fitted_before_any_layer_is_drawn() -> None:
+    """Each polygon is drawn once, at the view shown (fitting afterwards drew them all twice)."""
+    m = maps.build_map(communes(), "rating", districts(), colours=COLOURS, leaflet_prefix=PREFIX)
+    script = mapview.render_payload(m).script
+    assert script.count("fitBounds(") == 1
+    assert script.index("fitBounds(") < script.index("L.geoJson(")
+
+
 def test_projected_frame_is_reprojected() -> None:
     frame = communes().to_crs("EPSG:3405")
     m = maps.build_map(frame, "models", None, colours=COLOURS, leaflet_prefix=PREFIX)
