@@ -229,3 +229,13 @@ def test_the_tab_icon_is_an_svg_streamlit_passes_on_as_it_is():
     svg = ET.fromstring(base64.b64decode(url.split(",", 1)[1]))
     assert svg.tag.endswith("svg") and len(svg) == 2  # the shield and the star
     assert _get_favicon_string(url) == url
+
+
+def test_the_commune_picker_waits_in_a_popover():
+    """The browser builds a select box's every option on each redraw of the page; in a popover the
+    list is built only when it is opened, so it does not slow the map's first draw."""
+    at = _app()
+    at.switch_page("pages/map.py").run()
+    (column,) = [c for c in at.main.columns if any(b.type == "popover" for b in c.children.values())]
+    (popover,) = [b for b in column.children.values() if b.type == "popover"]
+    assert [w.key for w in popover.children.values()] == ["profile_commune"]

@@ -22,18 +22,24 @@ def remember_click(code: str | None) -> None:
 
 
 def picker(communes: pd.DataFrame) -> str | None:
-    """A select box of the area's communes (another way to open a profile than clicking)."""
+    """A select box of the area's communes (another way to open a profile than clicking).
+
+    It sits in a popover, whose content the browser builds only when it is opened: a select box
+    builds every option on each redraw of the page (~0.1–0.2 s for a province's 140 communes on
+    the machine measured, while the map is being drawn; seconds for a country's).
+    """
     names = dict(zip(communes["commune_code"], communes["commune_name"], strict=True))
     if st.session_state.get(K_PROFILE) not in names:
         st.session_state[K_PROFILE] = None
-    return st.selectbox(
-        t("profile.pick"),
-        options=sorted(names, key=names.get),
-        key=K_PROFILE,
-        format_func=names.get,
-        index=None,
-        placeholder=t("profile.pick_hint"),
-    )
+    with st.popover(t("profile.pick_hint"), icon=":material/search:", width="stretch"):
+        return st.selectbox(
+            t("profile.pick"),
+            options=sorted(names, key=names.get),
+            key=K_PROFILE,
+            format_func=names.get,
+            index=None,
+            placeholder=t("profile.pick_hint"),
+        )
 
 
 def show(ctx: PageContext, code: str) -> None:
