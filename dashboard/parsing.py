@@ -1058,4 +1058,7 @@ def default_column(col: Column, length: int) -> pd.Series:
     dtype = CHECK_DTYPES[col.kind]
     if col.default is None:  # all missing, built without a Python object per row
         return pd.Series(None, index=pd.RangeIndex(length), dtype=dtype)
-    return pd.Series(np.full(length, col.default), dtype=dtype)
+    values = np.full(length, col.default)
+    if dtype in ("Int64", "Float64", "boolean"):  # the masked array made once (Series(…, dtype) copies it)
+        return pd.Series(pd.array(values, dtype=dtype), copy=False)
+    return pd.Series(values, dtype=dtype)
