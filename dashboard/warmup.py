@@ -65,8 +65,9 @@ def warm() -> dict[str, float]:
     from dashboard import fmt
 
     fmt.preload()
-    # streamlit-folium names the module that declares its component with inspect.getmodule, which
-    # looks at the file of every module loaded so far the first time (~0.1 s); it keeps what it saw.
+    # inspect.getmodule looks at the file of every module loaded so far the first time it is asked
+    # about a frame, and keeps what it saw. Streamlit asks on the first page's first element (is it
+    # in a REPL?) and streamlit-folium when it declares its component: ~0.1 s of the first visit.
     inspect.getmodule(inspect.currentframe())
     spent["imports"] = time.perf_counter() - start
     try:
@@ -104,7 +105,6 @@ def serve(streamlit_args: list[str]) -> int:
     gc.collect()
     gc.freeze()
     print("Chuẩn bị xong / ready: " + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items()), flush=True)
-    from streamlit import delta_generator
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
@@ -112,8 +112,4 @@ def serve(streamlit_args: list[str]) -> int:
     # wanted; said before the first run, the first visitor gets no "page not found" and no
     # repeated run (dashboard.ui.shell.leave_folder_mode). A private flag: no public switch.
     PagesManager.uses_pages_directory = False
-    # On the first element of the first run, Streamlit checks once whether it runs in a Python
-    # REPL, to print a "use streamlit run" hint: inspect.stack() over every frame and module, 0.1–0.25 s
-    # of the first visitor's wait. This process is streamlit run; the hint can never apply.
-    delta_generator._use_warning_has_been_displayed = True
     return cli.main(["run", str(PROJECT_ROOT / "app.py"), *streamlit_args], prog_name="streamlit")

@@ -68,12 +68,10 @@ def test_warm_does_what_the_first_page_view_would_do_once(province):
 
 
 def test_serve_passes_the_options_to_streamlit_run(monkeypatch):
-    from streamlit import delta_generator
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
-    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
     frozen = []  # the test process itself is not frozen
     monkeypatch.setattr(warmup.gc, "freeze", lambda: frozen.append(True))
 
@@ -85,5 +83,4 @@ def test_serve_passes_the_options_to_streamlit_run(monkeypatch):
     command.main(["serve", "--server.port", "8600"])
     assert seen["args"] == ["run", str(ROOT / "app.py"), "--server.port", "8600"]
     assert PagesManager.uses_pages_directory is False  # new-style navigation from the first run
-    assert delta_generator._use_warning_has_been_displayed  # no REPL check on the first visitor's run
     assert frozen  # what the warm-up loaded is out of the garbage collector's full passes

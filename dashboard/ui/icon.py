@@ -10,11 +10,11 @@ import base64
 
 _SHIELD = "32,3 58,12 55,38 32,61 9,38 6,12"
 _STAR = "32,16 36,28 49,28 38,35 42,48 32,40 22,48 26,35 15,28 28,28"
-SVG = (
+_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
     f'<polygon points="{_SHIELD}" fill="#1a5c99"/><polygon points="{_STAR}" fill="#f2c94c"/></svg>'
 )
-_DATA_URL = "data:image/svg+xml;base64," + base64.b64encode(SVG.encode("ascii")).decode("ascii")
+_DATA_URL = "data:image/svg+xml;base64," + base64.b64encode(_SVG.encode("ascii")).decode("ascii")
 
 
 def favicon() -> str:
