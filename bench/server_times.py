@@ -45,7 +45,7 @@ class _PayloadMeter:
         streamlit_folium._component_func = self
 
     def __call__(self, **kwargs):  # the component's own keyword arguments
-        self.last = sum(len(kwargs.get(name) or "") for name in ("script", "header", "html"))
+        self.last = sum(len(kwargs.get(name) or "") for name in ("script", "header", "html", "feature_group"))
         return self._inner(**kwargs)
 
 

@@ -38,6 +38,7 @@ COORD_DECIMALS = 5  # ~1 m: finer than any screen, and it keeps the page small
 DISTRICT_PANE = "district_outlines"
 LEGEND_ROOM = 190  # px kept free on the right of the fitted view for the legend (about its width)
 VIETNAM_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]  # shown when a selection has no commune at all
+_CENTRE = [15.8, 105.8]  # the middle of VIETNAM_BOUNDS
 
 
 @dataclass(frozen=True)
@@ -525,6 +526,30 @@ class _Legend(MacroElement):
         self.html = "".join(rows)
 
 
+# What a change of area, mode or language draws anew: the fitted view, the layers and the legend.
+# The rest of a map (Leaflet, the decoder, the district pane, tiles) stays as it is.
+VIEW_ELEMENTS = (folium.FitBounds, CompactGeoJson, _Legend)
+
+
+def view_script(elements: Sequence[MacroElement]) -> str:
+    """The scripts of a map's view elements as one script that replaces the view drawn before it.
+
+    For st_folium's ``feature_group`` argument: the component removes the layers listed in
+    ``window.feature_group`` and runs this in the map it already has, instead of loading a new
+    frame, Leaflet and all. The elements' parent map must already be named as in the page.
+    """
+    parts = ["if (window.bcdLegend) window.bcdLegend.remove();"]
+    layers = []
+    for element in elements:
+        parts.append(element._template.module.__dict__["script"](element, {}))
+        if isinstance(element, CompactGeoJson):
+            layers.append(element.get_name())
+        elif isinstance(element, _Legend):
+            parts.append(f"window.bcdLegend = {element.get_name()};")
+    parts.append(f"window.feature_group = [{', '.join(layers)}];")
+    return "(function () {\n" + "\n".join(parts) + "\n})();"
+
+
 def _bounds(frame: gpd.GeoDataFrame, focus: tuple[float, float, float, float] | None) -> list[list[float]]:
     minx, miny, maxx, maxy = focus if focus is not None else frame.total_bounds
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
@@ -560,9 +585,10 @@ def build_map(
         focus_bounds = _bounds(frame, focus) if focus is not None else VIETNAM_BOUNDS
     else:
         focus_bounds = _bounds(frame, focus)
-    centre = [(focus_bounds[0][0] + focus_bounds[1][0]) / 2, (focus_bounds[0][1] + focus_bounds[1][1]) / 2]
     m = folium.Map(
-        location=centre,
+        # The same for every view, so the map itself (see view_script) stays the same when only the
+        # area changes; the FitBounds below sets the view before anything is drawn.
+        location=_CENTRE,
         zoom_start=9,
         tiles=None,
         zoomSnap=0.25,  # quarter zoom steps: a province fills the screen instead of a third of it

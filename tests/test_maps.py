@@ -295,9 +295,10 @@ def test_fit_bounds_follow_focus() -> None:
 def test_the_view_is_fitted_before_any_layer_is_drawn() -> None:
     """Each polygon is drawn once, at the view shown (fitting afterwards drew them all twice)."""
     m = maps.build_map(communes(), "rating", districts(), colours=COLOURS, leaflet_prefix=PREFIX)
-    script = mapview.render_payload(m).script
-    assert script.count("fitBounds(") == 1
-    assert script.index("fitBounds(") < script.index("L.geoJson(")
+    payload = mapview.render_payload(m)
+    assert "fitBounds(" not in payload.script and "L.geoJson(" not in payload.script
+    assert payload.view.count("fitBounds(") == 1
+    assert payload.view.index("fitBounds(") < payload.view.index("L.geoJson(")
 
 
 def test_projected_frame_is_reprojected() -> None:
@@ -438,21 +439,24 @@ def test_template_syntax_in_a_name_is_kept_as_text() -> None:
 
     m = fresh()
     assert json.loads(commune_layer(m).payload_json)["p"]["name"][:2] == names[:2]
-    for text in (m.get_root().render(), mapview.render_payload(fresh()).script):
+    for text in (m.get_root().render(), mapview.render_payload(fresh()).view):
         assert "Xã {% if" in text and "Phường {{ 7 * 7 }}" in text
 
 
-def test_coordinates_survive_streamlit_folium_renaming() -> None:
-    # streamlit-folium renames words like "_abc1" in the script and hashes the script without
-    # them: the coordinates must hold no "_", or two different maps would share a component.
+def test_a_moved_map_keeps_its_component_and_redraws_its_view() -> None:
+    # The view goes to the component as it is written: streamlit-folium renames words like "_abc1"
+    # only in the map's own script (and the coordinates hold no "_" anyway).
     assert "_" not in maps._DIGITS
     moved = communes().assign(geometry=communes().geometry.translate(0.001, 0))
-    one, two = (
-        mapview.render_payload(maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX))
+    built = [
+        maps.build_map(frame, "rating", None, colours=COLOURS, leaflet_prefix=PREFIX)
         for frame in (communes(), moved)
-    )
-    assert one.digest != two.digest
-    assert commune_layer_text(one.script) != commune_layer_text(two.script)
+    ]
+    encoded = [json.loads(commune_layer(m).payload_json)["c"] for m in built]
+    one, two = (mapview.render_payload(m) for m in built)
+    assert one.digest == two.digest and one.script == two.script  # the same map: the frame stays
+    assert [commune_layer_text(one.view), commune_layer_text(two.view)] == encoded
+    assert encoded[0] != encoded[1]
 
 
 def commune_layer_text(script: str) -> str:

@@ -6,7 +6,9 @@ scale that is most of a rerun, and it happens even when only an unrelated widget
 /work/shared/PERF_NOTES.md). Here the component's arguments are computed once per *signature* (the
 boundaries, the values shown, the mode, the language, the view) and kept in a small process-wide
 cache, so a rerun that shows the same map costs a dictionary lookup, and the browser receives
-byte-identical arguments, so the component does not redraw.
+byte-identical arguments, so the component does not redraw. A map that differs only in what it
+shows (another district, mode or language) is drawn in the component's existing map, through
+st_folium's ``feature_group`` argument, not in a new frame.
 
 The arguments are built with streamlit-folium's own helpers (pinned in requirements.txt);
 tests/test_mapview.py checks they match what ``st_folium`` itself sends.
@@ -25,7 +27,7 @@ import pandas as pd
 import streamlit as st
 import streamlit_folium
 
-from dashboard import memory
+from dashboard import maps, memory
 
 # Only the clicked feature comes back: panning or zooming changes nothing we return, so the
 # component does not rerun the app.
@@ -40,18 +42,19 @@ _CACHE_CHARS = 60_000_000
 class Payload:
     """What the st_folium component needs to draw one map: the same for every rerun that shows it."""
 
-    script: str
+    script: str  # the map itself: Leaflet's map, the decoder, the district pane, tiles
+    view: str  # what is drawn on it (maps.view_script): the fitted view, the layers, the legend
     header: str
     html: str
     map_id: str
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
-    digest: str  # of the script; names the component, so a new map mounts a fresh one
+    digest: str  # of the map itself; names the component, so only a different map mounts a new one
 
     @property
     def size(self) -> int:
         """Characters sent to the browser for this map."""
-        return len(self.script) + len(self.header) + len(self.html)
+        return len(self.script) + len(self.view) + len(self.header) + len(self.html)
 
 
 _cache: OrderedDict[Hashable, Payload] = OrderedDict()
@@ -75,20 +78,30 @@ def frame_digest(frame: pd.DataFrame) -> str:
 def render_payload(m: folium.Map) -> Payload:
     """The component arguments for ``m``, rendered once (st_folium renders the map twice more).
 
-    Alters ``m`` (streamlit-folium renames its elements' ids), so render a map only once.
+    The map itself and its view are sent apart (see Payload): a new area, mode or language changes
+    only the view, which the component draws in the map it has, where a new map would load a new
+    frame (Leaflet included) and cost the browser ~0.5 s more.
+
+    Alters ``m`` (its view elements are taken off, streamlit-folium renames the rest), so render a
+    map only once.
     """
-    m.get_root().render()
-    # The order is st_folium's: _get_map_string renames the map ("map_div"), which the id then names.
+    m.get_root().render()  # the page's header: the Leaflet links, the legend's style
+    view = [(name, child) for name, child in m._children.items() if isinstance(child, maps.VIEW_ELEMENTS)]
+    for name, _ in view:
+        del m._children[name]
+    # The order is st_folium's: _get_map_string renames the map ("map_div"), which the id and the
+    # view's scripts then name.
     html = streamlit_folium._get_html(m)
     header = streamlit_folium._get_header(m)
     script = streamlit_folium._get_map_string(m)
     map_id = streamlit_folium.get_full_id(m)
+    drawn = maps.view_script([child for _, child in view])
     css = tuple(dict.fromkeys(href for _, href in getattr(m, "default_css", [])))
     js = tuple(dict.fromkeys(src for _, src in getattr(m, "default_js", [])))
-    # st_folium hashes the whole script with a regex pass on every rerun (tens of ms for a province):
-    # once per map is enough. The regex drops folium's random ids, as st_folium's hash does.
-    digest = streamlit_folium.generate_js_hash(script, None, False)
-    return Payload(script, header, html, map_id, css, js, digest)
+    # st_folium hashes the script with a regex pass on every rerun: once per map is enough. The
+    # regex drops folium's random ids, as st_folium's hash does.
+    digest = streamlit_folium.generate_js_hash("\n".join((script, header, html, *css, *js)), None, False)
+    return Payload(script, drawn, header, html, map_id, css, js, digest)
 
 
 def cached_payload(signature: Hashable, build: Callable[[], folium.Map]) -> Payload:
@@ -119,8 +132,9 @@ def clear_cache() -> None:
 def show_payload(payload: Payload, *, key: str, height: int = 640) -> str | None:
     """Draw ``payload`` full width and return the code of the last clicked commune (None until a click).
 
-    The click sticks until another commune is clicked or the map itself changes (new mode or
-    filter: the component key follows the script, so a fresh component mounts and forgets it).
+    The component is named after the map itself, so a new area, mode or language keeps it and
+    redraws only the view; the last click sticks until another commune is clicked (the profile
+    takes a click once: dashboard.ui.profile.remember_click).
     """
     hash_key = hashlib.sha256(f"{payload.digest}:{key}".encode()).hexdigest()
 
@@ -139,7 +153,7 @@ def show_payload(payload: Payload, *, key: str, height: int = 640) -> str | None
         default={name: None for name in _RETURNED},
         zoom=None,
         center=None,
-        feature_group=None,
+        feature_group=payload.view,  # drawn in the map the frame has; replaced when it changes
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
