@@ -377,8 +377,8 @@ def _read_file(cfg: Config, table: Table, path: Path, today: date) -> _Read:
         return _Read(path, stat, _unexpected(path.name))
 
 
-# A table file this big or bigger is read (bytes, then Parquet or CSV into cells) on a second thread
-# while the smaller tables are checked: the readers release the GIL, so the two cores share the work.
+# A table file this big or bigger is read, and its cells typed and checked (_read_file), on a second
+# thread while the smaller tables are checked: the readers release the GIL, so two cores share the work.
 READ_AHEAD_BYTES = 1 << 20
 _READER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-read")
 
