@@ -470,14 +470,18 @@ def _clean_categories(values: pd.Series) -> pd.Series:
     categories = values.cat.categories
     texts = [*_clean_text(pa.chunked_array([pa.array(categories)])).tolist(), ""]
     codes = values.cat.codes.to_numpy()
-    if texts[:-1] == list(categories) and "" not in categories:
+    if texts[:-1] == list(categories):
         if (codes >= 0).all():
-            return values  # already clean, nothing missing
-        # clean, some missing: missing becomes a new category '' (no remapping of every code)
-        if len(categories) > np.iinfo(codes.dtype).max:  # the new code does not fit int8/int16
+            return values  # already clean, nothing missing (a blank written as '' is a category)
+        if "" in categories:  # clean, some missing: missing is the '' already there
+            empty, new_texts = texts.index(""), texts[:-1]
+        else:  # missing becomes a new category ''
+            empty, new_texts = len(categories), texts
+        # No remapping of every code; only a new code that does not fit int8/int16 widens them.
+        if empty > np.iinfo(codes.dtype).max:
             codes = codes.astype(np.int32)
-        codes = np.where(codes < 0, np.array(len(categories), dtype=codes.dtype), codes)
-        clean = pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype="str"), validate=False)
+        codes = np.where(codes < 0, np.array(empty, dtype=codes.dtype), codes)
+        clean = pd.Categorical.from_codes(codes, categories=pd.Index(new_texts, dtype="str"), validate=False)
         return pd.Series(clean)
     remap, categories = pd.factorize(np.array(texts, dtype=object))
     codes = np.where(codes < 0, len(texts) - 1, codes)
@@ -900,9 +904,12 @@ FAST_FROM = 64
 _FAST_INT = r"[+-]?[0-9]{1,15}(?:[.,]0+)?"  # ≤ 15 digits: exact as a float, for the range check
 _FAST_THOUSANDS = r"[+-]?[0-9]{1,3}[.,]000"  # what _THOUSANDS_RE matches among _FAST_INT's texts
 _FAST_NUMBER = r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
-_FAST_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_FAST_DMY = r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"
-_FAST_SERIAL = r"[0-9]{5}(?:[.,]0+)?"
+_FAST_SERIAL_PARTS = r"^(?P<n>[0-9]{5})(?:[.,]0+)?$"
+# Year, month and day of a date written yyyy-mm-dd or d/m/yyyy (each as _ISO_RE, _DMY_RE with [0-9]).
+_FAST_DATE_PARTS = (
+    r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})$",
+    r"^(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})$",
+)
 # Dates a datetime64[ns] column holds; the per-cell parser's answer for others is kept as it is.
 _FAST_YEARS = (1678, 2261)
 
@@ -966,21 +973,37 @@ def _fast_float(texts: pd.Series, col: Column) -> tuple[pd.Series, np.ndarray]:
 
 
 def _fast_date(texts: pd.Series, today: date) -> tuple[pd.Series, np.ndarray]:
-    values = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
-    for pattern, fmt in ((_FAST_ISO, "%Y-%m-%d"), (_FAST_DMY, "%d/%m/%Y")):
-        found = _matches(texts, pattern)
-        if found.any():
-            parsed = pd.to_datetime(texts[found], format=fmt, errors="coerce")
-            years = parsed.dt.year
-            parsed = parsed.where((years >= _FAST_YEARS[0]) & (years <= _FAST_YEARS[1]))
-            values[found] = parsed.astype("datetime64[ns]")
-    serial = _matches(texts, _FAST_SERIAL)
-    if serial.any():
-        days = pd.to_numeric(texts[serial].str.slice(0, 5)).astype("int64")
-        dates = pd.Timestamp(_EXCEL_EPOCH) + pd.to_timedelta(days, unit="D")
-        values[serial] = dates.where(dates >= pd.Timestamp(_SERIAL_FROM)).astype("datetime64[ns]")
-    ok = values.notna().to_numpy() & (values <= pd.Timestamp(today)).to_numpy()
-    return values.where(ok), ok
+    """Day, month and year taken from the text by pattern and checked against the calendar in NumPy
+    (no date parser whose leniency could differ from the per-cell one, e.g. on 31/04)."""
+    cells = pa.array(texts, from_pandas=True)
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    year, month, day = (np.zeros(len(cells), dtype=np.int64) for _ in range(3))
+    found = np.zeros(len(cells), dtype=bool)
+    for pattern in _FAST_DATE_PARTS:
+        parts = pc.extract_regex(cells, pattern)  # missing where the text does not match
+        matched = parts.is_valid().to_numpy(zero_copy_only=False)
+        if not matched.any():
+            continue
+        for name, into in (("y", year), ("m", month), ("d", day)):
+            field = pc.cast(pc.fill_null(pc.struct_field(parts, name), "0"), pa.int64()).to_numpy()
+            into[matched] = field[matched]
+        found |= matched
+    months = (year - 1970) * 12 + month - 1  # since January 1970
+    first = months.astype("datetime64[M]").astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[M]").astype("datetime64[D]") - first).astype(np.int64)
+    real = found & (year >= _FAST_YEARS[0]) & (year <= _FAST_YEARS[1]) & (month >= 1) & (month <= 12)
+    real &= (day >= 1) & (day <= length)
+    values = np.where(real, first + (day - 1).astype("timedelta64[D]"), np.datetime64("NaT", "D"))
+    serial = pc.extract_regex(cells, _FAST_SERIAL_PARTS)
+    numbered = serial.is_valid().to_numpy(zero_copy_only=False)
+    if numbered.any():
+        count = pc.cast(pc.fill_null(pc.struct_field(serial, "n"), "0"), pa.int64()).to_numpy()
+        dates = np.datetime64(_EXCEL_EPOCH, "D") + count.astype("timedelta64[D]")
+        values = np.where(numbered & (dates >= np.datetime64(_SERIAL_FROM, "D")), dates, values)
+    values = values.astype("datetime64[ns]")
+    ok = ~np.isnat(values) & (values <= np.datetime64(today, "ns"))
+    return pd.Series(np.where(ok, values, np.datetime64("NaT", "ns")), index=texts.index), ok
 
 
 def _fast_timestamps(stamps: pd.Series, today: date) -> tuple[pd.Series, np.ndarray]:

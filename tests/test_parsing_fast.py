@@ -265,6 +265,20 @@ def test_dictionary_coded_parquet_text_is_what_a_csv_cell_holds():
     assert sorted(uniques) == ["", "Tin báo", "Tố giác"] and codes.min() >= 0
 
 
+@pytest.mark.parametrize(
+    "values",
+    [["a", "b"], ["a", "", "b"], ["a", None, "b"], ["a", "", None, "b"], ["", None], [None, "a"]],
+)
+def test_clean_dictionary_coded_text_with_blanks_has_one_blank_value(values):
+    """A blank cell written as '' or left missing is one value '', already clean or not."""
+    raw = _parquet(pd.DataFrame({"k": values * 50_000}))
+    cells = raw.cells[0]
+    assert isinstance(cells.dtype, pd.CategoricalDtype)
+    assert cells.astype("str").tolist() == [v or "" for v in values * 50_000]
+    categories = list(cells.cat.categories)
+    assert len(categories) == len(set(categories)) and cells.cat.codes.min() >= 0
+
+
 def test_typed_parquet_columns_read_as_their_text_would_be():
     """Timestamps (with a time of day, or a time zone), numbers and booleans give the values and
     the messages their ISO/plain text gives."""
