@@ -7,6 +7,9 @@ checked against a hand count on a small frame (tests/test_metrics.py).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,7 +36,11 @@ def communes_in_scope(communes: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 
 def in_communes(frame: pd.DataFrame, codes: pd.Series | Sequence[str]) -> pd.DataFrame:
     """Rows of ``frame`` whose commune_code is one of ``codes`` (``frame`` itself when all are)."""
-    inside = is_one_of(frame["commune_code"], list(codes))
+    values, codes = frame["commune_code"], list(codes)
+    coded = isinstance(values.dtype, pd.CategoricalDtype)
+    if coded and values.cat.categories.isin(codes).all() and not values.hasnans:
+        return frame  # every commune of the frame wanted: no per-row look-up
+    inside = is_one_of(values, codes)
     return frame if inside.all() else frame[inside]
 
 
@@ -174,29 +181,114 @@ def is_one_of(values: pd.Series, wanted: Sequence[str]) -> pd.Series:
     return pd.Series(per_category[values.cat.codes.to_numpy()], index=values.index, copy=False)
 
 
-def _handled_and_old(
-    tipoffs: pd.DataFrame, as_of: dt.date, handled_statuses: Sequence[str], deadline_days: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: handled; received more than ``deadline_days`` before ``as_of`` (BLTTHS art. 147)."""
-    handled = is_one_of(tipoffs["status"], handled_statuses).to_numpy(dtype=bool)
-    # More than n whole days old = received on or before as_of − (n + 1) days (no per-row day count).
-    latest = pd.Timestamp(as_of) - pd.Timedelta(days=deadline_days + 1)
-    old = tipoffs["received_date"].to_numpy(dtype="datetime64[ns]") <= latest.to_datetime64()  # NaT: False
-    return handled, old
+class TipoffArrays:
+    """Per-row arrays of one tip-off frame that several figures read, each made once, when first asked.
+
+    The tip-off page's figures (totals of two periods, two monthly trends, breakdowns, the overdue
+    list) each pass over every row; the weights, the day received, which rows are handled and which
+    fall in a period are the passes they share. Functions below take a frame or one of these; a
+    frame gets its own, used once. :meth:`shared` gives every caller of one frame the same arrays
+    for as long as the frame lives: that frame must never change (scope frames never do, see
+    report.Scope).
+    """
+
+    def __init__(self, frame: pd.DataFrame, *, weak: bool = False) -> None:
+        # Shared arrays refer to their frame weakly: the frame's life, not the cache, decides theirs.
+        self._frame = weakref.ref(frame) if weak else lambda: frame
+        self._handled: dict[tuple[str, ...], np.ndarray] = {}
+        self._inside: dict[Period, tuple[np.ndarray, np.ndarray]] = {}  # mask, positions
+
+    @classmethod
+    def of(cls, tipoffs: pd.DataFrame | TipoffArrays) -> TipoffArrays:
+        return tipoffs if isinstance(tipoffs, TipoffArrays) else cls(tipoffs)
+
+    @classmethod
+    def shared(cls, frame: pd.DataFrame) -> TipoffArrays:
+        """The arrays of ``frame`` every caller shares, kept while the frame lives."""
+        with _SHARED_LOCK:
+            known = _SHARED.get(id(frame))
+            if known is not None and known.frame is frame:
+                return known
+            arrays = _SHARED[id(frame)] = cls(frame, weak=True)
+            weakref.finalize(frame, _forget, id(frame), weakref.ref(arrays))
+            return arrays
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self._frame()
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @functools.cached_property
+    def weight(self) -> np.ndarray | None:
+        """The ``count`` column as integers; None when every row counts one (a row per tip-off)."""
+        weight = self.frame["count"].to_numpy(dtype="int64", na_value=0)
+        return None if (weight == 1).all() else weight
+
+    @functools.cached_property
+    def day(self) -> np.ndarray:
+        """Day received, in days since 1970-01-01; after every period (_NEVER) where missing."""
+        stamps = self.frame["received_date"].to_numpy(dtype="datetime64[ns]").view("int64")
+        day = (stamps // _DAY_NS).astype(np.int32)  # ±5.8 million years fit
+        missing = stamps == _NAT
+        if missing.any():
+            day[missing] = _NEVER
+        return day
+
+    def handled(self, statuses: Sequence[str]) -> np.ndarray:
+        """Per row: its status is one of ``statuses``."""
+        key = tuple(statuses)
+        if key not in self._handled:
+            self._handled[key] = is_one_of(self.frame["status"], key).to_numpy(dtype=bool)
+        return self._handled[key]
+
+    def old(self, as_of: dt.date, deadline_days: int) -> np.ndarray:
+        """Per row: received more than ``deadline_days`` before ``as_of`` (BLTTHS art. 147)."""
+        # More than n whole days old = received on or before as_of − (n + 1) days (no per-row day count).
+        return self.day <= _day_number(as_of) - (deadline_days + 1)
+
+    def inside(self, period: Period) -> np.ndarray:
+        """Per row: received during ``period``."""
+        return self._period(period)[0]
+
+    def rows_in(self, period: Period) -> np.ndarray:
+        """Positions of the rows received during ``period``."""
+        return self._period(period)[1]
+
+    def _period(self, period: Period) -> tuple[np.ndarray, np.ndarray]:
+        if period not in self._inside:
+            start = _day_number(period.start)
+            mask = (self.day >= start) & (self.day < start + period.days)
+            while len(self._inside) >= _PERIODS_KEPT:  # the oldest goes (a page asks for two or three)
+                self._inside.pop(next(iter(self._inside)), None)
+            self._inside[period] = (mask, np.flatnonzero(mask))
+        return self._inside[period]
+
+
+_SHARED: dict[int, TipoffArrays] = {}
+_SHARED_LOCK = threading.Lock()
+_PERIODS_KEPT = 8
+
+
+def _forget(key: int, arrays: weakref.ref) -> None:
+    """The frame is gone: its arrays go too (unless its id already names a newer frame's)."""
+    with _SHARED_LOCK:
+        if _SHARED.get(key) is arrays():
+            del _SHARED[key]
+
+
+def _day_number(day: dt.date) -> int:
+    return (day - _EPOCH).days
 
 
 def overdue_mask(
-    tipoffs: pd.DataFrame, as_of: dt.date, handled_statuses: Sequence[str], deadline_days: int
+    tipoffs: pd.DataFrame | TipoffArrays, as_of: dt.date, handled_statuses: Sequence[str], deadline_days: int
 ) -> pd.Series:
     """Not handled and received more than ``deadline_days`` before ``as_of``."""
-    handled, old = _handled_and_old(tipoffs, as_of, handled_statuses, deadline_days)
-    return pd.Series(~handled & old, index=tipoffs.index, copy=False)
-
-
-def _weights(tipoffs: pd.DataFrame) -> np.ndarray | None:
-    """The ``count`` column as integers; None when every row counts one (a row per tip-off)."""
-    weight = tipoffs["count"].to_numpy(dtype="int64", na_value=0)
-    return None if (weight == 1).all() else weight
+    arrays = TipoffArrays.of(tipoffs)
+    late = ~arrays.handled(handled_statuses) & arrays.old(as_of, deadline_days)
+    return pd.Series(late, index=arrays.frame.index, copy=False)
 
 
 def _total(weight: np.ndarray | None, mask: np.ndarray) -> int:
@@ -204,14 +296,13 @@ def _total(weight: np.ndarray | None, mask: np.ndarray) -> int:
     return int(np.count_nonzero(mask)) if weight is None else int(np.dot(weight, mask))
 
 
-def _per_code(codes: np.ndarray, size: int, weight: np.ndarray | None, mask: np.ndarray) -> tuple:
-    """Tip-offs and rows per code 0..size-1 among the rows where ``mask`` is True (code -1: none).
+def _per_code(codes: np.ndarray, size: int, weight: np.ndarray | None, rows: np.ndarray | None) -> tuple:
+    """Tip-offs and rows per code 0..size-1 among the rows at positions ``rows`` (None: all; code -1: none).
 
     The chosen rows are taken by position (a third of a million small codes), not masked whole.
     """
-    rows = np.flatnonzero(mask)
-    picked = codes.take(rows)
-    weights = None if weight is None else weight.take(rows)
+    picked = codes if rows is None else codes.take(rows)
+    weights = weight if rows is None or weight is None else weight.take(rows)
     if len(picked) and picked.min() < 0:
         valid = picked >= 0
         picked = picked[valid]
@@ -222,7 +313,7 @@ def _per_code(codes: np.ndarray, size: int, weight: np.ndarray | None, mask: np.
 
 
 def tipoff_summary(
-    tipoffs: pd.DataFrame,
+    tipoffs: pd.DataFrame | TipoffArrays,
     as_of: dt.date,
     handled_statuses: Sequence[str],
     deadline_days: int,
@@ -232,10 +323,11 @@ def tipoff_summary(
 
     The period is a mask over the whole frame: no filtered copy of a million rows is made.
     """
-    weight = _weights(tipoffs)
-    received = tipoffs["received_date"]
-    every = np.ones(len(tipoffs), dtype=bool) if period is None else period.contains(received).to_numpy()
-    handled, old = _handled_and_old(tipoffs, as_of, handled_statuses, deadline_days)
+    arrays = TipoffArrays.of(tipoffs)
+    every = np.ones(len(arrays), dtype=bool) if period is None else arrays.inside(period)
+    handled = arrays.handled(handled_statuses)
+    old = arrays.old(as_of, deadline_days)
+    weight = arrays.weight
     return TipoffSummary(
         _total(weight, every),
         _total(weight, every & handled),
@@ -244,23 +336,31 @@ def tipoff_summary(
 
 
 def sum_by(
-    tipoffs: pd.DataFrame, column: str, order: Sequence[str] | None = None, inside: np.ndarray | None = None
+    tipoffs: pd.DataFrame | TipoffArrays,
+    column: str,
+    order: Sequence[str] | None = None,
+    inside: np.ndarray | Period | None = None,
 ) -> pd.DataFrame:
     """Tip-offs (``count``-weighted) per value of ``column``, in ``order`` or largest first.
 
-    ``inside``: only the rows where it is True (a coded column is then counted through its codes,
-    with no filtered copy).
+    ``inside``: only the rows where this mask is True, or that were received during this period (a
+    coded column is then counted through its codes, with no filtered copy).
     """
-    values = tipoffs[column]
+    arrays = TipoffArrays.of(tipoffs)
+    values = arrays.frame[column]
     if isinstance(values.dtype, pd.CategoricalDtype):  # labels as plain text, in text order
         size = len(values.cat.categories)
-        mask = np.ones(len(values), dtype=bool) if inside is None else inside
-        sums, rows = _per_code(values.cat.codes.to_numpy(), size, _weights(tipoffs), mask)
-        seen = rows > 0  # as groupby(observed=True)
+        if isinstance(inside, Period):
+            rows = arrays.rows_in(inside)
+        else:
+            rows = None if inside is None else np.flatnonzero(inside)
+        sums, counts = _per_code(values.cat.codes.to_numpy(), size, arrays.weight, rows)
+        seen = counts > 0  # as groupby(observed=True)
         labels = pd.Index(values.cat.categories[seen], dtype="str", name=column)
         sums = pd.Series(sums[seen], index=labels, name="count").sort_index()
     else:
-        selected = tipoffs if inside is None else tipoffs[inside]
+        mask = arrays.inside(inside) if isinstance(inside, Period) else inside
+        selected = arrays.frame if mask is None else arrays.frame[mask]
         sums = selected.groupby(column, observed=True)["count"].sum().astype("int64")
     if order is not None:
         values = [*order, *(v for v in sums.index if v not in order)]
@@ -270,25 +370,30 @@ def sum_by(
 
 _DAY_NS = 86_400_000_000_000
 _NAT = np.iinfo(np.int64).min  # NaT seen as an integer
+_NEVER = np.iinfo(np.int32).max  # TipoffArrays.day of a missing date: after every period
+_EPOCH = dt.date(1970, 1, 1)
 
 
-def monthly(tipoffs: pd.DataFrame, period: Period) -> pd.DataFrame:
+def monthly(tipoffs: pd.DataFrame | TipoffArrays, period: Period) -> pd.DataFrame:
     """Tip-offs per calendar month of ``period``, months with none included (``month`` = 1st day)."""
+    arrays = TipoffArrays.of(tipoffs)
     start = pd.Timestamp(period.start)
     months = pd.date_range(start.replace(day=1), pd.Timestamp(period.end), freq="MS")
     # Tip-offs per day of the period, then per month from the days: no per-row calendar work and
     # no filtered copy.
-    stamps = tipoffs["received_date"].to_numpy(dtype="datetime64[ns]").view("int64")
-    day = (stamps - start.value) // _DAY_NS
-    inside = (day >= 0) & (day < period.days) & (stamps != _NAT)
-    per_day, _rows = _per_code(day, period.days, _weights(tipoffs), inside)
+    rows = arrays.rows_in(period)
+    day = arrays.day.take(rows) - _day_number(period.start)
+    weight = None if arrays.weight is None else arrays.weight.take(rows)
+    per_day, _counts = _per_code(day, period.days, weight, None)
     days = start + pd.to_timedelta(np.arange(period.days), unit="D")
     month_of_day = np.searchsorted(months.to_numpy(), days.to_numpy(), side="right") - 1
     sums = np.bincount(month_of_day, weights=per_day, minlength=len(months)).astype("int64")
     return pd.DataFrame({"month": months, "count": sums})
 
 
-def trend_with_comparison(tipoffs: pd.DataFrame, period: Period, comparison: Period) -> pd.DataFrame:
+def trend_with_comparison(
+    tipoffs: pd.DataFrame | TipoffArrays, period: Period, comparison: Period
+) -> pd.DataFrame:
     """Monthly counts of both periods aligned by month number (1 = first month of each period)."""
     frames = []
     for series, p in (("current", period), ("comparison", comparison)):
@@ -300,14 +405,15 @@ def trend_with_comparison(tipoffs: pd.DataFrame, period: Period, comparison: Per
 
 
 def overdue_list(
-    tipoffs: pd.DataFrame,
+    tipoffs: pd.DataFrame | TipoffArrays,
     communes: pd.DataFrame,
     as_of: dt.date,
     handled_statuses: Sequence[str],
     deadline_days: int,
 ) -> pd.DataFrame:
     """Unhandled tip-offs past the deadline, oldest first, with commune and days open."""
-    late = tipoffs[overdue_mask(tipoffs, as_of, handled_statuses, deadline_days)].copy()
+    arrays = TipoffArrays.of(tipoffs)
+    late = arrays.frame[overdue_mask(arrays, as_of, handled_statuses, deadline_days)].copy()
     late["days_open"] = (pd.Timestamp(as_of) - late["received_date"]).dt.days
     late = late.merge(
         communes[["commune_code", "commune_name", "district_name"]], on="commune_code", how="left"
@@ -380,8 +486,9 @@ def mask_small(frame: pd.DataFrame, column: str = "count", below: int = 0) -> pd
     larger counts stay. ``below`` of 0 or 1 masks nothing.
     """
     out = frame.copy()
-    values = pd.to_numeric(out[column], errors="coerce")
-    small = values.gt(0) & values.lt(below) if below > 1 else pd.Series(False, index=out.index)
+    # NumPy, not pandas: a dozen rows each time, where pandas' set-up per operation is the cost.
+    values = pd.to_numeric(out[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    small = (values > 0) & (values < below) if below > 1 else np.zeros(len(values), dtype=bool)
     out["masked"] = small
-    out[column] = values.astype("float").where(~small)
+    out[column] = np.where(small, np.nan, values)
     return out

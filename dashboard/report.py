@@ -46,6 +46,11 @@ class Scope:
     key: Hashable | None = None
 
     @property
+    def tipoff_arrays(self) -> metrics.TipoffArrays:
+        """The per-row arrays the tip-off figures share (one set per frame, whichever scope asks)."""
+        return metrics.TipoffArrays.shared(self.tipoffs)
+
+    @property
     def codes(self) -> list[str]:
         """Commune codes in the area."""
         return list(self.communes["commune_code"])
@@ -152,11 +157,12 @@ def tipoffs(scope: Scope) -> TipoffReport | None:
     if sel.period is None or sel.comparison is None:
         return None
     summary_args = (scope.as_of, cfg.tipoff_handled_statuses, cfg.tipoff_deadline_days)
+    arrays = scope.tipoff_arrays
     return TipoffReport(
         period=sel.period,
         comparison=sel.comparison,
-        current=metrics.tipoff_summary(scope.tipoffs, *summary_args, period=sel.period),
-        previous=metrics.tipoff_summary(scope.tipoffs, *summary_args, period=sel.comparison),
+        current=metrics.tipoff_summary(arrays, *summary_args, period=sel.period),
+        previous=metrics.tipoff_summary(arrays, *summary_args, period=sel.comparison),
     )
 
 
@@ -178,8 +184,8 @@ def masked(frame: pd.DataFrame, cfg: Config, column: str = "count", *, bars: boo
 @_memo
 def trend(scope: Scope, tips: TipoffReport) -> pd.DataFrame:
     """Monthly tip-offs of the period beside the comparison period (small counts masked)."""
-    counts = scope.tipoffs[["received_date", "count"]]
-    return masked(metrics.trend_with_comparison(counts, tips.period, tips.comparison), scope.cfg)
+    arrays = scope.tipoff_arrays
+    return masked(metrics.trend_with_comparison(arrays, tips.period, tips.comparison), scope.cfg)
 
 
 def trend_labels(tips: TipoffReport) -> dict[str, str]:
@@ -361,8 +367,8 @@ class TipoffBreakdown:
 def tipoff_breakdown(scope: Scope, tips: TipoffReport) -> TipoffBreakdown:
     """Split the period's tip-offs by kind, category, district and commune."""
     cfg = scope.cfg
-    frame = scope.tipoffs
-    inside = tips.period.contains(frame["received_date"]).to_numpy()  # counted in place, not copied
+    frame = scope.tipoff_arrays
+    inside = tips.period  # counted in place (rows chosen by position), not copied
     # Summed per commune first, then named: the names join a row per commune, not per tip-off.
     per_commune = metrics.sum_by(frame, "commune_code", inside=inside)
     per_commune["commune_code"] = per_commune["commune_code"].astype("str")
@@ -389,7 +395,11 @@ def overdue(scope: Scope) -> pd.DataFrame:
     """Tip-offs of the area still open past the deadline today, with display columns."""
     cfg = scope.cfg
     late = metrics.overdue_list(
-        scope.tipoffs, scope.communes, scope.as_of, cfg.tipoff_handled_statuses, cfg.tipoff_deadline_days
+        scope.tipoff_arrays,
+        scope.communes,
+        scope.as_of,
+        cfg.tipoff_handled_statuses,
+        cfg.tipoff_deadline_days,
     )
     late["received_label"] = _labels(late["received_date"], fmt.date)
     late["days_label"] = _labels(late["days_open"], fmt.num)

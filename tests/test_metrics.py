@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pandas as pd
 import pytest
@@ -322,3 +323,48 @@ def test_coded_tipoffs_give_the_same_figures(tipoffs, communes):
 def test_in_communes_keeps_the_frame_when_every_row_is_inside(tipoffs):
     assert metrics.in_communes(tipoffs, ["00001", "00002", "00003", "00004"]) is tipoffs
     assert metrics.in_communes(tipoffs, ["00001"])["commune_code"].tolist() == ["00001", "00001"]
+
+
+@pytest.mark.parametrize("coded", [False, True])
+def test_shared_arrays_give_what_the_frame_gives(tipoffs, communes, coded):
+    """One set of arrays asked for many periods, deadlines and status lists answers each as a fresh frame."""
+    frame = _coded(tipoffs) if coded else tipoffs
+    frame = pd.concat([frame, frame.iloc[:1].assign(received_date=pd.NaT)], ignore_index=True)  # undated
+    arrays = metrics.TipoffArrays.shared(frame)
+    periods = [make_period("m", 2026, m) for m in (1, 2, 3)] + [
+        make_period("q", 2026, 1),
+        make_period("y", 2025),
+    ]
+    periods += [make_period("m", 2025, m) for m in range(1, 13)]  # more than the arrays keep
+    asked = [
+        (s, d, a)
+        for s, d in ((HANDLED, 20), (HANDLED[:1], 5), ([], 0))
+        for a in (dt.date(2026, 4, 30), dt.date(2026, 1, 10))
+    ]
+    for statuses, days, as_of in asked:
+        pd.testing.assert_frame_equal(
+            metrics.overdue_list(arrays, communes, as_of, statuses, days),
+            metrics.overdue_list(frame.copy(), communes, as_of, statuses, days),
+        )
+    for period in [*periods, *periods[:3]]:  # the first ones again, after they were let go
+        for statuses, days, as_of in asked:
+            fresh = metrics.tipoff_summary(frame.copy(), as_of, statuses, days, period=period)
+            assert metrics.tipoff_summary(arrays, as_of, statuses, days, period=period) == fresh
+        pd.testing.assert_frame_equal(metrics.monthly(arrays, period), metrics.monthly(frame.copy(), period))
+        rows = metrics.tipoffs_in_period(frame, period)
+        for column in ("kind", "category", "commune_code"):
+            pd.testing.assert_frame_equal(
+                metrics.sum_by(arrays, column, inside=period), metrics.sum_by(rows, column)
+            )
+
+
+def test_arrays_are_shared_by_frame_and_go_with_it(tipoffs):
+    first, second = tipoffs.copy(), tipoffs.copy()
+    arrays = metrics.TipoffArrays.shared(first)
+    assert metrics.TipoffArrays.shared(first) is arrays
+    assert metrics.TipoffArrays.shared(second) is not arrays
+    assert arrays.frame is first
+    known = len(metrics._SHARED)
+    del first
+    gc.collect()
+    assert len(metrics._SHARED) == known - 1  # the frame is gone: so are its arrays
