@@ -196,7 +196,8 @@ class TipoffArrays:
         # Shared arrays refer to their frame weakly: the frame's life, not the cache, decides theirs.
         self._frame = weakref.ref(frame) if weak else lambda: frame
         self._handled: dict[tuple[str, ...], np.ndarray] = {}
-        self._inside: dict[Period, tuple[np.ndarray, np.ndarray]] = {}  # mask, positions
+        self._rows: dict[Period, np.ndarray] = {}  # the few periods asked last
+        self._lock = threading.Lock()  # sessions share these: one changes the caches at a time
 
     @classmethod
     def of(cls, tipoffs: pd.DataFrame | TipoffArrays) -> TipoffArrays:
@@ -239,31 +240,29 @@ class TipoffArrays:
     def handled(self, statuses: Sequence[str]) -> np.ndarray:
         """Per row: its status is one of ``statuses``."""
         key = tuple(statuses)
-        if key not in self._handled:
-            self._handled[key] = is_one_of(self.frame["status"], key).to_numpy(dtype=bool)
-        return self._handled[key]
+        known = self._handled.get(key)
+        if known is None:
+            known = is_one_of(self.frame["status"], key).to_numpy(dtype=bool)
+            with self._lock:
+                self._handled[key] = known
+        return known
 
     def old(self, as_of: dt.date, deadline_days: int) -> np.ndarray:
         """Per row: received more than ``deadline_days`` before ``as_of`` (BLTTHS art. 147)."""
         # More than n whole days old = received on or before as_of − (n + 1) days (no per-row day count).
         return self.day <= _day_number(as_of) - (deadline_days + 1)
 
-    def inside(self, period: Period) -> np.ndarray:
-        """Per row: received during ``period``."""
-        return self._period(period)[0]
-
     def rows_in(self, period: Period) -> np.ndarray:
-        """Positions of the rows received during ``period``."""
-        return self._period(period)[1]
-
-    def _period(self, period: Period) -> tuple[np.ndarray, np.ndarray]:
-        if period not in self._inside:
+        """Positions of the rows received during ``period`` (int32: half the memory, as quick to take)."""
+        known = self._rows.get(period)
+        if known is None:
             start = _day_number(period.start)
-            mask = (self.day >= start) & (self.day < start + period.days)
-            while len(self._inside) >= _PERIODS_KEPT:  # the oldest goes (a page asks for two or three)
-                self._inside.pop(next(iter(self._inside)), None)
-            self._inside[period] = (mask, np.flatnonzero(mask))
-        return self._inside[period]
+            known = np.flatnonzero((self.day >= start) & (self.day < start + period.days)).astype(np.int32)
+            with self._lock:
+                while len(self._rows) >= _PERIODS_KEPT:  # the oldest goes (a page asks for two or three)
+                    self._rows.pop(next(iter(self._rows)))
+                self._rows[period] = known
+        return known
 
 
 _SHARED: dict[int, TipoffArrays] = {}
@@ -324,15 +323,15 @@ def tipoff_summary(
     The period is a mask over the whole frame: no filtered copy of a million rows is made.
     """
     arrays = TipoffArrays.of(tipoffs)
-    every = np.ones(len(arrays), dtype=bool) if period is None else arrays.inside(period)
+    rows = None if period is None else arrays.rows_in(period)
     handled = arrays.handled(handled_statuses)
-    old = arrays.old(as_of, deadline_days)
+    late = ~handled & arrays.old(as_of, deadline_days)
     weight = arrays.weight
-    return TipoffSummary(
-        _total(weight, every),
-        _total(weight, every & handled),
-        _total(weight, every & ~handled & old),
-    )
+    if rows is not None:  # only the period's rows, taken by position
+        handled, late = handled.take(rows), late.take(rows)
+        weight = None if weight is None else weight.take(rows)
+    received = len(handled) if weight is None else int(weight.sum())
+    return TipoffSummary(received, _total(weight, handled), _total(weight, late))
 
 
 def sum_by(
@@ -359,8 +358,10 @@ def sum_by(
         labels = pd.Index(values.cat.categories[seen], dtype="str", name=column)
         sums = pd.Series(sums[seen], index=labels, name="count").sort_index()
     else:
-        mask = arrays.inside(inside) if isinstance(inside, Period) else inside
-        selected = arrays.frame if mask is None else arrays.frame[mask]
+        if isinstance(inside, Period):
+            selected = arrays.frame.iloc[arrays.rows_in(inside)]
+        else:
+            selected = arrays.frame if inside is None else arrays.frame[inside]
         sums = selected.groupby(column, observed=True)["count"].sum().astype("int64")
     if order is not None:
         values = [*order, *(v for v in sums.index if v not in order)]
