@@ -320,7 +320,8 @@ def tipoff_summary(
 ) -> TipoffSummary:
     """Totals weighted by the ``count`` column; with ``period``, of the tip-offs received in it.
 
-    The period is a mask over the whole frame: no filtered copy of a million rows is made.
+    The period's rows are taken by position (TipoffArrays.rows_in): no filtered copy of a million
+    rows is made.
     """
     arrays = TipoffArrays.of(tipoffs)
     rows = None if period is None else arrays.rows_in(period)
