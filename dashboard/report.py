@@ -367,10 +367,10 @@ class TipoffBreakdown:
 def tipoff_breakdown(scope: Scope, tips: TipoffReport) -> TipoffBreakdown:
     """Split the period's tip-offs by kind, category, district and commune."""
     cfg = scope.cfg
-    frame = scope.tipoff_arrays
+    arrays = scope.tipoff_arrays
     inside = tips.period  # counted in place (rows chosen by position), not copied
     # Summed per commune first, then named: the names join a row per commune, not per tip-off.
-    per_commune = metrics.sum_by(frame, "commune_code", inside=inside)
+    per_commune = metrics.sum_by(arrays, "commune_code", inside=inside)
     per_commune["commune_code"] = per_commune["commune_code"].astype("str")
     named = per_commune.merge(
         scope.communes[["commune_code", "commune_name", "district_name"]], on="commune_code", how="left"
@@ -383,8 +383,8 @@ def tipoff_breakdown(scope: Scope, tips: TipoffReport) -> TipoffBreakdown:
         else by_commune
     )
     return TipoffBreakdown(
-        by_kind=masked(metrics.sum_by(frame, "kind", cfg.tipoff_kinds, inside), cfg, bars=True),
-        by_category=masked(metrics.sum_by(frame, "category", inside=inside), cfg, bars=True),
+        by_kind=masked(metrics.sum_by(arrays, "kind", cfg.tipoff_kinds, inside), cfg, bars=True),
+        by_category=masked(metrics.sum_by(arrays, "category", inside=inside), cfg, bars=True),
         by_area=masked(by_area, cfg, bars=True),
         top_communes=masked(by_commune.head(10), cfg, bars=True),
     )
