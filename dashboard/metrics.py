@@ -429,7 +429,7 @@ def overdue_list(
 def commune_map_frame(
     communes: pd.DataFrame,
     ratings: pd.DataFrame,
-    tipoffs: pd.DataFrame,
+    tipoffs: pd.DataFrame | TipoffArrays,
     models: pd.DataFrame,
     year: int | None,
     period: Period | None,
@@ -442,9 +442,11 @@ def commune_map_frame(
     base = communes[["commune_code", "commune_name", "district_name", "population"]].copy()
     rated = ratings.loc[ratings["year"] == year, ["commune_code", "rating", "score", "meets_standard"]]
     base = base.merge(rated, on="commune_code", how="left")
-    received = tipoffs_in_period(tipoffs, period) if period else tipoffs.iloc[0:0]
-    per_commune = received.groupby("commune_code")["count"].sum()
-    base["tipoffs"] = base["commune_code"].map(per_commune).fillna(0).astype(int)
+    if period is None:
+        base["tipoffs"] = 0
+    else:  # counted in place through the period's rows (see sum_by), no filtered copy
+        per_commune = sum_by(tipoffs, "commune_code", inside=period).set_index("commune_code")["count"]
+        base["tipoffs"] = base["commune_code"].map(per_commune).fillna(0).astype(int)
     population = pd.to_numeric(base["population"], errors="coerce").astype("float64")
     base["tipoffs_per_10k"] = base["tipoffs"] / population.where(population > 0) * 10_000
     base["models"] = base["commune_code"].map(models["commune_code"].value_counts()).fillna(0).astype(int)

@@ -422,10 +422,8 @@ def _labels(values: pd.Series, label: Callable[[Any], str]) -> np.ndarray:
 def map_values(scope: Scope) -> pd.DataFrame:
     """Per commune of the area: what the map colours by (see metrics.commune_map_frame)."""
     sel = scope.sel
-    # Only the columns it counts: filtering a million tip-offs moves every column it carries.
-    counts = scope.tipoffs[["received_date", "commune_code", "count"]]
     values = metrics.commune_map_frame(
-        scope.communes, scope.ratings, counts, scope.models, sel.year, sel.period
+        scope.communes, scope.ratings, scope.tipoff_arrays, scope.models, sel.year, sel.period
     )
     hidden = metrics.mask_small(values, "tipoffs", scope.cfg.mask_below)["masked"]
     # A masked commune shows no rate either: rate × population would give the count back.
