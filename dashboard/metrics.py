@@ -218,9 +218,6 @@ class TipoffArrays:
     def frame(self) -> pd.DataFrame:
         return self._frame()
 
-    def __len__(self) -> int:
-        return len(self.frame)
-
     @functools.cached_property
     def weight(self) -> np.ndarray | None:
         """The ``count`` column as integers; None when every row counts one (a row per tip-off)."""
