@@ -35,10 +35,8 @@ def run() -> None:
     ]
     page = st.navigation(pages, position="top")
     present.set_current(page.url_path)  # the agenda buttons need to know where they are
-    try:
+    with shell.page_run():  # also ends well when a page stops early on an empty selection
         page.run()
-    finally:  # also when a page stops early on an empty selection
-        shell.finish()
 
 
 run()

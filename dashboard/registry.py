@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from dashboard.config import PROJECT_ROOT
 
@@ -13,24 +12,29 @@ from dashboard.config import PROJECT_ROOT
 class PageSpec:
     """A page of the dashboard, in menu order."""
 
-    file: str  # path from the project root
+    name: str  # short English name used in settings (the agenda) and the meeting pack
     title_key: str  # i18n key of the title
     icon: str  # Material icon shown in the menu
     url_path: str  # ASCII slug in the address bar
     secretariat_only: bool = False  # file details: shown only to the secretariat role
 
     @property
-    def name(self) -> str:
-        """Short name used in settings (the agenda): the file's stem, e.g. "overview"."""
-        return Path(self.file).stem
+    def file(self) -> str:
+        """The page's script, from the project root: named after its address.
+
+        Streamlit looks the address up among ``pages/`` file names on the very first run after
+        ``streamlit run`` (before app.py's st.navigation takes over); a file named otherwise
+        would make that first visitor's deep link, e.g. ``/ban-do``, pop up "Page not found".
+        """
+        return f"pages/{self.url_path}.py"
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "page.overview", ":material/dashboard:", "tong-quan"),
-    PageSpec("pages/map.py", "page.map", ":material/map:", "ban-do"),
-    PageSpec("pages/models.py", "page.models", ":material/groups:", "mo-hinh"),
-    PageSpec("pages/tipoffs.py", "page.tipoffs", ":material/campaign:", "tin-bao"),
-    PageSpec("pages/data.py", "page.data", ":material/folder_open:", "du-lieu", secretariat_only=True),
+    PageSpec("overview", "page.overview", ":material/dashboard:", "tong-quan"),
+    PageSpec("map", "page.map", ":material/map:", "ban-do"),
+    PageSpec("models", "page.models", ":material/groups:", "mo-hinh"),
+    PageSpec("tipoffs", "page.tipoffs", ":material/campaign:", "tin-bao"),
+    PageSpec("data", "page.data", ":material/folder_open:", "du-lieu", secretariat_only=True),
 )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.apptest import served_mode
 from dashboard.config import PROJECT_ROOT, Config, config_from_mapping
 
 # Rows as a province would type them: codes with leading zeros, Vietnamese dates, decimal commas.
@@ -122,3 +123,13 @@ def demo_copy(base: Path, settings: str = "") -> Path:
         f'data_dir = "data"\nboundaries_file = "geo/communes.geojson"\n{settings}', encoding="utf-8"
     )
     return base
+
+
+@pytest.fixture(autouse=True)
+def _served_navigation_mode(request):
+    """AppTest runs as the served app does (dashboard.apptest), unless marked ``folder_mode``."""
+    if request.node.get_closest_marker("folder_mode"):
+        yield
+        return
+    with served_mode():
+        yield

@@ -195,12 +195,12 @@ def test_province_user_sees_everything_but_file_details(secured, raw):
     at = _app("tinh")
     assert _metrics(at)["Tổng số mô hình"] == str(len(raw["models"]))
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/data.py")
-    at.switch_page("pages/map.py").run()
+        at.switch_page("pages/du-lieu.py")
+    at.switch_page("pages/ban-do.py").run()
     seen = [name for name in _foreign_names(raw) if name in _texts(at)]
     assert len(seen) > 20, "the leak detector does find other districts' names when they are shown"
     vp = _app("vp")
-    vp.switch_page("pages/data.py").run()
+    vp.switch_page("pages/du-lieu.py").run()
     assert not vp.exception and vp.dataframe, "the secretariat reads the file details"
 
 

@@ -51,7 +51,7 @@ def test_each_tipoff_chart_shows_its_own_breakdown(monkeypatch):
     communes = pd.read_csv(root / "data" / "communes.csv", dtype=str)
     at = AppTest.from_file(str(root / "app.py"), default_timeout=120).run()
     for _ in range(2):  # the second run draws every chart from the cache
-        at.switch_page("pages/tipoffs.py").run()
+        at.switch_page("pages/tin-bao.py").run()
         assert not at.exception
         sorts = [
             json.loads(c.proto.spec)["layer"][0]["encoding"]["y"].get("sort")
@@ -89,7 +89,7 @@ def test_every_chart_on_every_page_is_valid_vega_lite(monkeypatch):
     for spec in PAGES:
         at.switch_page(spec.file).run()
         assert not at.exception, [e.value for e in at.exception]
-    at.switch_page("pages/map.py").run()
+    at.switch_page("pages/ban-do.py").run()
     code = pd.read_csv(root / "data" / "communes.csv", dtype=str)["commune_code"].iloc[0]
     at.selectbox(key=profile.K_PROFILE).set_value(code).run()  # the profile's two charts
     assert not at.exception, [e.value for e in at.exception]

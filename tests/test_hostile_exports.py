@@ -93,7 +93,7 @@ def test_markdown_in_a_commune_name_is_shown_as_written(tmp_path, monkeypatch):
     (tmp_path / "tinh.toml").write_text(f'data_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "tinh.toml"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/map.py").run()
+    at.switch_page("pages/ban-do.py").run()
     at.selectbox(key=profile.K_PROFILE).set_value(communes.loc[0, "commune_code"]).run()
     assert not at.exception
     headings = [h.value for h in at.subheader]

@@ -47,7 +47,7 @@ def _chart_rows(at: AppTest) -> list[list[dict]]:
 
 def test_tipoff_page_hides_small_counts(masking):
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/tipoffs.py").run()
+    at.switch_page("pages/tin-bao.py").run()
     assert not at.exception
     assert any("< 100" in c.value for c in at.caption)
     assert len(_chart_rows(at)) >= 5, "trend and the four breakdowns"
@@ -63,7 +63,7 @@ def test_map_and_profile_hide_small_counts(masking):
     from dashboard import report
 
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/map.py").run()
+    at.switch_page("pages/ban-do.py").run()
     assert not at.exception
     scope = at.session_state["_page_context"].scope
     real = metrics.commune_map_frame(

@@ -276,7 +276,7 @@ def test_app_with_groups_and_a_missing_boundary(tmp_path: Path, monkeypatch) -> 
     for spec in PAGES:
         at.switch_page(spec.file).run()
         assert not at.exception, (spec.file, [e.value for e in at.exception])
-    at.switch_page("pages/data.py").run()
+    at.switch_page("pages/du-lieu.py").run()
     assert "Ranh giới và danh mục xã" in [h.value for h in at.subheader]
     shown = at.dataframe[-1].value
     assert shown["Loại"].tolist() == ["Chưa có ranh giới"]

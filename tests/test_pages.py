@@ -65,6 +65,30 @@ def test_every_page_renders_without_exception(spec):
     ), "the sample-data banner is shown"
 
 
+def test_the_pages_folder_holds_the_registered_pages_named_after_their_addresses():
+    # Streamlit's old folder mode (the first run after `streamlit run`) looks an address up among
+    # these file names: a page file named otherwise shows that visitor "Page not found", and a
+    # stray file would be a page of its own.
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == sorted(f"{s.url_path}.py" for s in PAGES)
+    assert all(spec.file == f"pages/{spec.url_path}.py" for spec in PAGES)
+
+
+@pytest.mark.folder_mode
+def test_a_page_run_by_itself_is_run_again_through_the_app():
+    # Streamlit's old folder mode (a server's first run after `streamlit run`; here every AppTest
+    # run) runs a page file found by its address by itself; the page must come out whole
+    # (sidebar, filters, URL), not half-drawn from the previous run's context.
+    at = _app(district="081")
+    at.switch_page("pages/tin-bao.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Tin báo, tố giác"
+    assert at.sidebar.multiselect[0].value == ["081"]
+    assert at.query_params["district"] in ("081", ["081"])
+    at.sidebar.multiselect[0].set_value([]).run()
+    assert not at.exception
+    assert "district" not in at.query_params
+
+
 def test_overview_figures_match_the_csv_files(raw):
     at = _app()
     shown = _metrics(at)
@@ -101,7 +125,7 @@ def test_district_filter_changes_every_figure_and_the_url(raw):
     ]
     assert part["Tin báo, tố giác tiếp nhận"] == _vi(len(in_year))
     # The selection survives a change of page.
-    at.switch_page("pages/tipoffs.py").run()
+    at.switch_page("pages/tin-bao.py").run()
     assert at.sidebar.multiselect[0].value == [district]
     assert _metrics(at)["Tin báo, tố giác tiếp nhận"] == _vi(len(in_year))
     handled = int(in_year["status"].isin(HANDLED).sum())
@@ -153,7 +177,7 @@ def test_year_to_date_is_compared_with_the_same_months_last_year(raw):
     same_months_last_year = ((dates.dt.year == last.year - 1) & (dates.dt.month <= last.month)).sum()
     now = (dates.dt.year == last.year).sum()
     at = _app()
-    at.switch_page("pages/tipoffs.py").run()
+    at.switch_page("pages/tin-bao.py").run()
     card = next(m for m in at.metric if m.label == "Tin báo, tố giác tiếp nhận")
     delta = now - same_months_last_year
     assert card.delta.startswith(("+" if delta >= 0 else "-") + _vi(abs(int(delta))))
@@ -167,7 +191,7 @@ def test_models_page_counts_match_the_csv_files(raw):
     # Province-level models belong to the whole province; a district sees its own and its communes'.
     expected = models[models["commune_code"].isin(codes) | (models["district_code"] == district)]
     at = _app(district=district)
-    at.switch_page("pages/models.py").run()
+    at.switch_page("pages/mo-hinh.py").run()
     assert not at.exception
     shown = _metrics(at)
     assert shown["Tổng số"] == _vi(len(expected))
@@ -235,7 +259,7 @@ def test_the_commune_picker_waits_in_a_popover():
     """The browser builds a select box's every option on each redraw of the page; in a popover the
     list is built only when it is opened, so it does not slow the map's first draw."""
     at = _app()
-    at.switch_page("pages/map.py").run()
+    at.switch_page("pages/ban-do.py").run()
     (column,) = [c for c in at.main.columns if any(b.type == "popover" for b in c.children.values())]
     (popover,) = [b for b in column.children.values() if b.type == "popover"]
     assert [w.key for w in popover.children.values()] == ["profile_commune"]

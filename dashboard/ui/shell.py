@@ -7,6 +7,9 @@ the same :class:`PageContext`. Keeping this out of the pages keeps them thin.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from html import escape
 
@@ -22,6 +25,7 @@ from dashboard.selection import Selection, clip_to
 from dashboard.ui import filters, login, present
 
 _CTX = "_page_context"
+_app_run = threading.local()  # .active: the app is running a page in this thread (page_run)
 _PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -147,11 +151,20 @@ def _as_of_date(data: loaders.Dataset) -> dt.date:
     return stamp or dt.date.today()
 
 
-def finish() -> None:
-    """After the page: mirror the selection in the URL."""
-    ctx = st.session_state.get(_CTX)
-    if ctx is not None:
-        filters.write_url(ctx.sel)
+@contextmanager
+def page_run() -> Iterator[None]:
+    """The app runs the chosen page inside this block; after the page, the URL mirrors the selection.
+
+    Marks this thread's script run as the app's while the page runs (see :func:`context`).
+    """
+    _app_run.active = True
+    try:
+        yield
+    finally:  # also when a page stops early (st.stop) or fails
+        _app_run.active = False
+        ctx = st.session_state.get(_CTX)
+        if ctx is not None:
+            filters.write_url(ctx.sel)
 
 
 def closed() -> None:
@@ -162,27 +175,31 @@ def leave_folder_mode() -> bool:
     """Leave Streamlit's old ``pages/`` folder mode; True when this run must be repeated.
 
     A fresh server treats an app with a ``pages/`` folder the old way until the first
-    ``st.navigation`` call, so the very first run after a start is an old-style run: the next
-    rerun then counts as a change of page, and a widget used in between (the login button) is
-    lost. The caller repeats the run once in the new mode, on the page navigation resolved
-    (``st.switch_page``: a plain rerun would drop a deep link such as ``/ban-do``).
+    ``st.navigation`` call, so the very first run after a start is an old-style run (and under
+    AppTest, every run unless dashboard.apptest.served_mode is on). That run's widgets belong to another
+    page than in the new mode, so the next rerun would count as a change of page and a widget
+    used in between (the login button) would be lost. The caller repeats the run once in the
+    new mode, before drawing anything, on the page the address names (app.py: ``st.switch_page``,
+    as a plain rerun of the main script would drop a deep link such as ``/ban-do``).
     """
-    from streamlit.runtime import Runtime
     from streamlit.runtime.pages_manager import PagesManager  # no public switch for this
 
     if not PagesManager.uses_pages_directory:
         return False
     PagesManager.uses_pages_directory = False
-    # AppTest (a stand-in runtime) resets the flag before every run, so each of its runs is an
-    # old-style one and they agree with each other; repeating there would make them disagree.
-    return type(Runtime.instance()) is Runtime
+    return True
 
 
 def context() -> PageContext:
-    """The context :func:`start` made for this rerun."""
-    if _CTX not in st.session_state:  # a page file run directly, outside app.py (old-style mode)
+    """The context :func:`start` made for this rerun.
+
+    The old folder mode (see :func:`leave_folder_mode`) finds a page file by the address, as the
+    files are named after the addresses, and runs it by itself, outside app.py: that run is
+    repeated in the new mode, where app.py runs the page inside :func:`page_run`.
+    """
+    if not getattr(_app_run, "active", False):
         if leave_folder_mode():
-            st.rerun()
+            st.rerun()  # the same page, with its address and filters
         st.stop()
     return st.session_state[_CTX]
 
