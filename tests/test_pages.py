@@ -89,6 +89,12 @@ def test_a_page_run_by_itself_is_run_again_through_the_app():
     assert "district" not in at.query_params
 
 
+def test_a_page_file_started_as_the_app_stops_instead_of_looping():
+    # `streamlit run pages/ban-do.py`: there is no app to repeat the run through.
+    at = AppTest.from_file(str(ROOT / "pages" / "ban-do.py"), default_timeout=30).run()
+    assert not at.exception and not at.title and not at.get("iframe")
+
+
 def test_overview_figures_match_the_csv_files(raw):
     at = _app()
     shown = _metrics(at)

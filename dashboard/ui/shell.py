@@ -26,6 +26,7 @@ from dashboard.ui import filters, login, present
 
 _CTX = "_page_context"
 _app_run = threading.local()  # .active: the app is running a page in this thread (page_run)
+_REPEATED = "_page_run_repeated"  # a page run by itself was repeated through the app (context)
 _PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -158,6 +159,7 @@ def page_run() -> Iterator[None]:
     Marks this thread's script run as the app's while the page runs (see :func:`context`).
     """
     _app_run.active = True
+    st.session_state[_REPEATED] = False
     try:
         yield
     finally:  # also when a page stops early (st.stop) or fails
@@ -195,10 +197,14 @@ def context() -> PageContext:
 
     The old folder mode (see :func:`leave_folder_mode`) finds a page file by the address, as the
     files are named after the addresses, and runs it by itself, outside app.py: that run is
-    repeated in the new mode, where app.py runs the page inside :func:`page_run`.
+    repeated in the new mode, where app.py runs the page inside :func:`page_run`. Repeated even
+    when another session has just left the folder mode (two first visitors at once); at most
+    once until the app runs a page, so a page file started as the main script cannot loop.
     """
     if not getattr(_app_run, "active", False):
-        if leave_folder_mode():
+        leave_folder_mode()
+        if not st.session_state.get(_REPEATED):
+            st.session_state[_REPEATED] = True
             st.rerun()  # the same page, with its address and filters
         st.stop()
     return st.session_state[_CTX]
