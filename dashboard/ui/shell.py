@@ -70,6 +70,7 @@ class PageContext:
 
 def start() -> PageContext | None:
     """Load data, draw the sidebar and the page header; None when the settings are unusable."""
+    st.session_state[_REPEATED] = False  # the app runs: a page run by itself may be repeated again
     st.html(_CSS)
     try:
         cfg = load_config()
@@ -159,7 +160,6 @@ def page_run() -> Iterator[None]:
     Marks this thread's script run as the app's while the page runs (see :func:`context`).
     """
     _app_run.active = True
-    st.session_state[_REPEATED] = False
     try:
         yield
     finally:  # also when a page stops early (st.stop) or fails
@@ -199,7 +199,8 @@ def context() -> PageContext:
     files are named after the addresses, and runs it by itself, outside app.py: that run is
     repeated in the new mode, where app.py runs the page inside :func:`page_run`. Repeated even
     when another session has just left the folder mode (two first visitors at once); at most
-    once until the app runs a page, so a page file started as the main script cannot loop.
+    once until the app runs again (even to the login form), so a page file started as the main
+    script cannot loop.
     """
     if not getattr(_app_run, "active", False):
         leave_folder_mode()
