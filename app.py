@@ -27,12 +27,14 @@ def run() -> None:
         closed = st.Page(shell.closed, title=t("login.title"), url_path="dang-nhap")
         st.navigation([closed], position="hidden")
         return
+    menu = visible(ctx.user.sees_files)
     pages = [
         st.Page(
             page_path(spec), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=i == 0
         )
-        for i, spec in enumerate(visible(ctx.user.sees_files))
+        for i, spec in enumerate(menu)
     ]
+    shell.default_page_by_address(menu[0].url_path)
     page = st.navigation(pages, position="top")
     present.set_current(page.url_path)  # the agenda buttons need to know where they are
     with shell.page_run():  # also ends well when a page stops early on an empty selection

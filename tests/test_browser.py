@@ -132,6 +132,26 @@ def test_every_page_offline_without_errors(server, browser, workdir, spec):
     w.page.close()
 
 
+def test_the_default_page_opens_at_its_own_address(server, browser, workdir):
+    """A typed or bookmarked /tong-quan opens the overview, as / does, with its filters.
+
+    Streamlit serves the default page only at / and used to answer its own address with a
+    "Page not found" notice (dashboard.ui.shell.default_page_by_address).
+    """
+    district = sorted(_communes(workdir)["district_code"].unique())[1]
+    name = _communes(workdir, district)["district_name"].iloc[0]
+    w = Watched(browser)
+    w.open(f"{server}/")  # not the server's first visit, which is resolved the old way (first_visit)
+    w.open(f"{server}/{PAGES[0].url_path}?district={district}")
+    assert w.page.get_by_role("heading", level=1).first.inner_text() == "Tổng quan"
+    w.page.get_by_text(name).first.wait_for(timeout=30_000)  # the linked district is selected
+    w.page.wait_for_timeout(1000)  # the notice, if any, comes with the page
+    assert not w.page.get_by_text("Page not found").count()
+    assert f"district={district}" in w.page.url
+    w.assert_clean()
+    w.page.close()
+
+
 def test_map_draws_the_selected_district_and_opens_a_profile_on_click(server, browser, workdir):
     district = sorted(_communes(workdir)["district_code"].unique())[2]
     expected = len(_communes(workdir, district))

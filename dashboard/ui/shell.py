@@ -192,6 +192,24 @@ def leave_folder_mode() -> bool:
     return True
 
 
+def default_page_by_address(url_path: str) -> None:
+    """Let the default page's own address (``/tong-quan``) open it, as the root address does.
+
+    Streamlit serves the default page only at ``/`` but keeps its ``url_path`` reserved, so a typed
+    or bookmarked ``/tong-quan`` would pop up "Page not found" before showing the same page. Call
+    before ``st.navigation``: a request for that address is made a request for the default page
+    (the browser's address then becomes ``/``, with its query string).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx  # no public switch for this
+
+    run = get_script_run_ctx()
+    manager = run.pages_manager if run is not None else None
+    if manager is None or manager.intended_page_script_hash:
+        return  # a page chosen from the menu or by st.switch_page names itself by its hash
+    if url_path and manager.intended_page_name == url_path:
+        manager.set_script_intent("", "")
+
+
 def context() -> PageContext:
     """The context :func:`start` made for this rerun.
 
