@@ -164,6 +164,20 @@ def test_map_draws_the_selected_district_and_opens_a_profile_on_click(server, br
     w.page.wait_for_load_state("networkidle")
     w.page.wait_for_timeout(1500)  # let the profile's charts draw before the picture
     w.shot("map-profile")
+    heading = w.page.locator('[data-testid="stMain"]').get_by_role("heading", level=3).first  # the profile's
+    clicked = heading.inner_text()
+
+    # Another commune from the list, then the same commune on the map again: its profile returns.
+    other = _communes(workdir, district).sort_values("commune_name")
+    other = other[~other.apply(lambda r: clicked.endswith(r["commune_name"]), axis=1)].iloc[0]
+    w.page.get_by_role("button", name="Chọn xã…").click()
+    w.page.get_by_role("combobox").last.click()
+    w.page.keyboard.type(other["commune_name"])
+    w.page.keyboard.press("Enter")
+    w.page.keyboard.press("Escape")
+    heading.filter(has_text=other["commune_name"]).wait_for(timeout=30_000)
+    frame.locator("path.leaflet-interactive").nth(0).click(force=True)
+    heading.filter(has_text=clicked).wait_for(timeout=30_000)
     w.assert_clean()
     w.page.close()
 

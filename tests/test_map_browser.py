@@ -71,7 +71,7 @@ APP = textwrap.dedent(
         lambda: maps.build_map(frame, "rating", districts, colours=colours, leaflet_prefix=prefix),
         signature="six communes", key="map", height=640,
     )
-    st.write(f"clicked: {{clicked}}")
+    st.write(f"clicked: {{clicked.code if clicked else None}}")
     """
 )
 

@@ -37,7 +37,7 @@ def test_payload_matches_what_st_folium_sends(monkeypatch) -> None:
     bare = build()
     for name in [n for n, c in bare._children.items() if isinstance(c, maps.VIEW_ELEMENTS)]:
         del bare._children[name]
-    streamlit_folium.st_folium(bare, key="k", returned_objects=["last_active_drawing"])
+    streamlit_folium.st_folium(bare, key="k", returned_objects=mapview._RETURNED)
     payload = mapview.render_payload(build())
     assert _normalised(payload.script) == _normalised(sent["script"])
     assert _normalised(payload.html) == _normalised(sent["html"])

@@ -269,3 +269,36 @@ def test_the_commune_picker_waits_in_a_popover():
     (column,) = [c for c in at.main.columns if any(b.type == "popover" for b in c.children.values())]
     (popover,) = [b for b in column.children.values() if b.type == "popover"]
     assert [w.key for w in popover.children.values()] == ["profile_commune"]
+
+
+def _click_script() -> None:
+    import streamlit as st
+
+    from dashboard.ui import profile
+
+    profile.remember_click(st.session_state.get("click"))
+
+
+def test_each_click_on_the_map_opens_its_commune_once():
+    """The map returns its last click on every rerun: it opens the profile once, and a new click on
+    the same commune opens it again after the list chose another one."""
+    from dashboard.ui import profile
+    from dashboard.ui.mapview import Click
+
+    at = AppTest.from_function(_click_script)
+    at.session_state["click"] = Click("01001", ("map", 1))
+    at.run()
+    assert at.session_state[profile.K_PROFILE] == "01001"
+    at.session_state[profile.K_PROFILE] = "01002"  # chosen from the list; the map's value stays
+    at.run()
+    assert at.session_state[profile.K_PROFILE] == "01002"
+    at.session_state["click"] = Click("01001", ("map", 2))  # the same commune, clicked again
+    at.run()
+    assert at.session_state[profile.K_PROFILE] == "01001"
+    # Drawn again without a click (back from another page): its count starts again at the first click.
+    at.session_state[profile.K_PROFILE] = "01002"
+    at.session_state["click"] = None
+    at.run()
+    at.session_state["click"] = Click("01001", ("map", 1))
+    at.run()
+    assert at.session_state[profile.K_PROFILE] == "01001"

@@ -29,9 +29,11 @@ import streamlit_folium
 
 from dashboard import maps, memory
 
-# Only the clicked feature comes back: panning or zooming changes nothing we return, so the
-# component does not rerun the app.
-_RETURNED = ["last_active_drawing"]
+# Only the clicked feature and the component's count of clicks come back: panning or zooming
+# changes nothing we return, so it does not rerun the app. The component sends a value only when
+# it differs from the last one: without the count, a second click on the same commune would not
+# reach Python (after the profile was switched to another commune through the list, say).
+_RETURNED = ["last_active_drawing", "last_object_clicked_count"]
 # A few maps per process: modes × a handful of districts in a meeting. Bounded by size as well,
 # because a country map is several MB of script.
 _CACHE_ENTRIES = 32
@@ -55,6 +57,14 @@ class Payload:
     def size(self) -> int:
         """Characters sent to the browser for this map."""
         return len(self.script) + len(self.view) + len(self.header) + len(self.html)
+
+
+@dataclass(frozen=True)
+class Click:
+    """A click on a commune: its code, and what tells this click from the others on the same map."""
+
+    code: str
+    token: tuple[str, int]  # the component's key and its running count of clicks
 
 
 _cache: OrderedDict[Hashable, Payload] = OrderedDict()
@@ -129,12 +139,12 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def show_payload(payload: Payload, *, key: str, height: int = 640) -> str | None:
-    """Draw ``payload`` full width and return the code of the last clicked commune (None until a click).
+def show_payload(payload: Payload, *, key: str, height: int = 640) -> Click | None:
+    """Draw ``payload`` full width and return the last click on a commune (None until a click).
 
     The component is named after the map itself, so a new area, mode or language keeps it and
-    redraws only the view; the last click sticks until another commune is clicked (the profile
-    takes a click once: dashboard.ui.profile.remember_click).
+    redraws only the view; the last click sticks until the next one, which has another token even
+    on the same commune (the profile takes each click once: dashboard.ui.profile.remember_click).
     """
     hash_key = hashlib.sha256(f"{payload.digest}:{key}".encode()).hexdigest()
 
@@ -162,13 +172,14 @@ def show_payload(payload: Payload, *, key: str, height: int = 640) -> str | None
         on_change=on_change,
         wrap_longitude=False,
     )
-    return clicked_code(result)
+    code = clicked_code(result)
+    return Click(code, (hash_key, int(result.get("last_object_clicked_count") or 0))) if code else None
 
 
 def show_map(
     build: Callable[[], folium.Map], *, signature: Hashable, key: str, height: int = 640
-) -> str | None:
-    """Draw the map ``build()`` makes (called only for a new ``signature``); return the clicked code.
+) -> Click | None:
+    """Draw the map ``build()`` makes (called only for a new ``signature``); return the last click.
 
     ``signature`` must change whenever the map would: boundaries, values, mode, language, view.
     """

@@ -8,17 +8,25 @@ import streamlit as st
 from dashboard import fmt, report
 from dashboard.i18n import t
 from dashboard.ui import cards
+from dashboard.ui.mapview import Click
 from dashboard.ui.shell import PageContext
 
 K_PROFILE = "profile_commune"
 _LAST_CLICK = "_profile_last_click"
 
 
-def remember_click(code: str | None) -> None:
-    """Open the clicked commune's profile; a click seen before does not override the picker."""
-    if code and code != st.session_state.get(_LAST_CLICK):
-        st.session_state[_LAST_CLICK] = code
-        st.session_state[K_PROFILE] = code
+def remember_click(click: Click | None) -> None:
+    """Open the clicked commune's profile; a click seen before does not override the picker.
+
+    Each click is taken once, a new click on the commune already clicked included (after the list
+    opened another one). A map without a click yet (just drawn, or drawn again after another page)
+    forgets the last one, as its count of clicks starts again.
+    """
+    if click is None:
+        st.session_state.pop(_LAST_CLICK, None)
+    elif click.token != st.session_state.get(_LAST_CLICK):
+        st.session_state[_LAST_CLICK] = click.token
+        st.session_state[K_PROFILE] = click.code
 
 
 def picker(communes: pd.DataFrame) -> str | None:
