@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, report
 from dashboard.i18n import t
 from dashboard.ui import cards
-from dashboard.ui.mapview import Click
 from dashboard.ui.shell import PageContext
+
+if TYPE_CHECKING:  # mapview imports streamlit-folium, which the server's warm-up must not declare
+    from dashboard.ui.mapview import Click
 
 K_PROFILE = "profile_commune"
 _LAST_CLICK = "_profile_last_click"
