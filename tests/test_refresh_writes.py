@@ -50,20 +50,42 @@ def _version(name: str) -> dict[str, bytes]:
     return files
 
 
-def _write_slowly(path: Path, data: bytes, rng: random.Random) -> None:
+class _Clock:
+    """The longest time the files stayed in one intermediate state (a file empty, half written, or one
+    version's files beside the other's). Had the writer been held up past the settle time (a busy or
+    slow machine), that state was still for long enough to be read as a version of its own."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self.longest = 0.0
+
+    def changed(self, intermediate: bool = True) -> None:
+        now = time.monotonic()
+        if intermediate:
+            self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+
+def _write_slowly(path: Path, data: bytes, rng: random.Random, clock: _Clock) -> None:
     """Not atomic: the file is truncated, half written, flushed, and completed a little later."""
     half = rng.randrange(1, len(data))
     if rng.random() < 0.5 and b"\n" in data[:half]:
         half = data.rindex(b"\n", 0, half) + 1  # cut at a line end: the half is a valid, shorter CSV
     with open(path, "wb") as out:
+        clock.changed()  # empty
         out.write(data[:half])
         out.flush()
+        clock.changed()  # half written
         time.sleep(rng.uniform(0, 0.02))
         out.write(data[half:])
+        out.flush()
+        clock.changed()
 
 
 def writer(folder: str, seconds: float, seed: int, log) -> None:
-    """Rewrite the data set in ``folder`` for ``seconds``: A, B, A, B… and now and then a broken B."""
+    """Rewrite the data set in ``folder`` for ``seconds``: A, B, A, B… and now and then a broken B.
+
+    Logs each version written and the longest any intermediate state of it lasted."""
     rng = random.Random(seed)
     versions = {name: _version(name) for name in ("A", "B", "broken")}
     end = time.monotonic() + seconds
@@ -72,10 +94,12 @@ def writer(folder: str, seconds: float, seed: int, log) -> None:
         name = "broken" if turn % 5 == 4 else "AB"[turn % 2]
         names = list(versions[name])
         rng.shuffle(names)  # any order: a state is only ever one version because of when, not order
+        clock = _Clock()
+        clock.changed(intermediate=False)  # the previous version is whole up to here
         for file in names:
-            _write_slowly(Path(folder) / file, versions[name][file], rng)
+            _write_slowly(Path(folder) / file, versions[name][file], rng, clock)
             time.sleep(rng.uniform(0, 0.01))
-        log.put(name)
+        log.put((name, clock.longest))
         time.sleep(rng.uniform(0.05, 0.6))
         turn += 1
 
@@ -125,6 +149,63 @@ def served(tmp_path, monkeypatch):
     return data
 
 
+def _page_state(at: AppTest) -> str | None:
+    """What the page shows, checked: None when it is one version, else what is wrong."""
+    received = {m.label: m.value for m in at.metric}["Tin báo, tố giác tiếp nhận"]
+    # The stamp paragraph itself (the page's style sheet also names the classes).
+    stamp = " ".join(h.value for h in at.get("html") if str(h.value).startswith(STAMP))
+    # A: three tip-offs as of 30/06/2025; B: six as of 31/07/2025. Never A's figure with B's date,
+    # unless the stamp says a file has problems: then that table shows its last valid version.
+    shown = (received, "30/06/2025" in stamp, "31/07/2025" in stamp)
+    # The figure each version gives for the period on screen (B counts every tip-off twice).
+    period = at.session_state["_page_context"].sel.period
+    n = sum(period.start <= day <= period.end for day in RECEIVED)
+    a, b = str(n), str(2 * n)
+    if "bcd-stale" in stamp:
+        fine = received in {a, b} and shown[1] != shown[2]
+    else:
+        fine = shown in {(a, True, False), (b, False, True)}
+    return None if fine else f"page: {received} tip-offs with {stamp!r} for {period}"
+
+
+def _loaded_state(cfg, refs) -> tuple[str | None, str | None]:
+    """(version the loader returns, what is wrong with it)."""
+    try:
+        return classify(loaders.load_dataset(cfg, TODAY), refs), None
+    except AssertionError as exc:
+        return None, f"loader: {exc}"
+
+
+def _session(served: Path, at: AppTest, cfg, refs, seed: int):
+    """One writer's run while the loader and the page are read; (wrong states, seen, written)."""
+    ctx = multiprocessing.get_context("spawn")
+    log = ctx.Queue()
+    process = ctx.Process(target=writer, args=(str(served), WRITE_SECONDS, seed, log), daemon=True)
+    process.start()
+    wrong: list[str] = []
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + WRITE_SECONDS + 15
+        while process.is_alive() and time.monotonic() < deadline:
+            for _ in range(5):
+                version, problem = _loaded_state(cfg, refs)
+                seen += [version] if version else []
+                wrong += [problem] if problem else []
+                time.sleep(0.03)
+            at.run()
+            assert not at.exception, [e.value for e in at.exception]
+            problem = _page_state(at)
+            wrong += [problem] if problem else []
+    finally:
+        process.join(timeout=WRITE_SECONDS + 5)
+        if process.is_alive():
+            process.terminate()
+    written = []
+    while not log.empty():
+        written.append(log.get())
+    return wrong, seen, written
+
+
 def test_pages_and_loader_never_show_a_mix(served, tmp_path):
     refs = {v: _frames(tmp_path / f"ref_{v}", v) for v in ("A", "B")}
     cfg = config_from_mapping({"data_dir": str(served)})
@@ -134,48 +215,23 @@ def test_pages_and_loader_never_show_a_mix(served, tmp_path):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
 
-    ctx = multiprocessing.get_context("spawn")
-    log = ctx.Queue()
-    process = ctx.Process(target=writer, args=(str(served), WRITE_SECONDS, 7, log), daemon=True)
-    process.start()
-    seen: list[str] = []
-    pages: list[str] = []
-    try:
-        deadline = time.monotonic() + WRITE_SECONDS + 15
-        while process.is_alive() and time.monotonic() < deadline:
-            for _ in range(5):
-                seen.append(classify(loaders.load_dataset(cfg, TODAY), refs))
-                time.sleep(0.03)
-            at.run()
-            assert not at.exception, [e.value for e in at.exception]
-            received = {m.label: m.value for m in at.metric}["Tin báo, tố giác tiếp nhận"]
-            # The stamp paragraph itself (the page's style sheet also names the classes).
-            stamp = " ".join(h.value for h in at.get("html") if str(h.value).startswith(STAMP))
-            # A: three tip-offs as of 30/06/2025; B: six as of 31/07/2025. Never A's figure with B's date,
-            # unless the stamp says a file has problems: then that table shows its last valid version.
-            shown = (received, "30/06/2025" in stamp, "31/07/2025" in stamp)
-            # The figure each version gives for the period on screen (B counts every tip-off twice).
-            period = at.session_state["_page_context"].sel.period
-            n = sum(period.start <= day <= period.end for day in RECEIVED)
-            a, b = str(n), str(2 * n)
-            if "bcd-stale" in stamp:
-                assert received in {a, b} and shown[1] != shown[2], (stamp, period)
-            else:
-                assert shown in {(a, True, False), (b, False, True)}, (received, stamp, period)
-            pages.append(received)
-    finally:
-        process.join(timeout=WRITE_SECONDS + 5)
-        if process.is_alive():
-            process.terminate()
-    written = []
-    while not log.empty():
-        written.append(log.get())
-    assert "broken" in written and {"A", "B"} <= set(written)
+    held_up = []
+    for seed in (7, 8, 9):
+        wrong, seen, written = _session(served, at, cfg, refs, seed)
+        longest = max(held for _name, held in written)
+        if not wrong or longest < SETTLE:
+            break
+        # The writer itself was held up past the settle time (a busy machine): the loader was right
+        # to take that state as a version. Only then is the run not a verdict; it is run again.
+        held_up.append(f"seed {seed}: an intermediate state lasted {longest:.2f} s")
+    assert not wrong, (held_up, wrong[:5])
+    names = [name for name, _held in written]
+    assert "broken" in names and {"A", "B"} <= set(names)
     assert {"A", "B"} <= set(seen), seen  # both versions did reach the screen
     # Once the writer stops, the last version it wrote is what is shown.
     time.sleep(SETTLE + 0.1)
     final = loaders.load_dataset(cfg, TODAY)
-    last = written[-1]
+    last = names[-1]
     if last == "broken":
         assert final.tables["tipoffs"].stale and classify(final, refs) in ("B", "A=B")
     else:
