@@ -186,7 +186,7 @@ def load_dataset(cfg: Config | None = None, today: date | None = None) -> Datase
             wait = _unsettled_for(signature)
             if wait <= 0 or held is None:
                 # Nothing shown yet: no previous state to protect, so the files are read as they are.
-                dataset = _snapshot(cfg, today, signature)
+                dataset = _snapshot(cfg, today, signature, settled=held is not None)
                 if dataset is not None:
                     _HELD[key] = dataset
                     return _copy(dataset)
@@ -217,11 +217,14 @@ def _unsettled_for(signature: tuple) -> float:
     return SETTLE_SECONDS - max(age, observed)
 
 
-def _snapshot(cfg: Config, today: date, signature: tuple) -> Dataset | None:
+def _snapshot(cfg: Config, today: date, signature: tuple, settled: bool = False) -> Dataset | None:
     """The data set read while no file changed (signature equal before and after), or None.
 
     Each table's last valid version is only updated from a read that passes this check, so a
     half-written file can never become the "last valid version" shown beside newer tables.
+    ``settled``: only a state whose files have all been still for SETTLE_SECONDS may be taken. A
+    file that changed during the read is being written: the files read again at once would be still
+    only for the few milliseconds of the read, which a writer between two files easily leaves.
     """
     for _attempt in range(_SNAPSHOT_TRIES):
         dataset, staged = _read_all(cfg, today, signature)
@@ -231,6 +234,8 @@ def _snapshot(cfg: Config, today: date, signature: tuple) -> Dataset | None:
             if staged[0]:  # a new version was read: its temporaries are freed now, give them back
                 memory.release()
             return dataset
+        if settled and _unsettled_for(after) > 0:
+            return None  # the caller keeps the state on screen and looks again
         signature = after
     return None
 

@@ -451,6 +451,37 @@ def test_recent_files_are_read_once_they_are_still(cfg, today, data_dir, monkeyp
     assert len(after.frame("models")) == 2 and len(before.frame("models")) == 3
 
 
+def test_a_file_written_during_the_read_waits_until_it_is_still(cfg, today, data_dir, monkeypatch):
+    """A writer between two files: the first is new and still, the second changes during the read.
+
+    Reading again at once would take the first file's new version beside the second file's newest
+    one, still only for the few milliseconds of that read: a state no writer ever meant to leave."""
+    monkeypatch.setattr(loaders, "SETTLE_SECONDS", 0.3)
+    before = load(cfg, today)
+    models, ratings = data_dir / "models.csv", data_dir / "ratings.csv"
+    header, rows = MINI["models"]
+    models.write_text(csv_text(header, rows[:2]), encoding="utf-8")
+    past = time.time() - 10
+    os.utime(models, (past, past))  # as if written long ago: read at once
+    written = []
+
+    def next_file_written_meanwhile(p: Path) -> bytes:
+        data = p.read_bytes()
+        if p == models and not written:
+            written.append(time.monotonic())
+            ratings.write_text(csv_text(MINI["ratings"][0], MINI["ratings"][1][:1]), encoding="utf-8")
+        return data
+
+    monkeypatch.setattr(loaders, "_read_bytes", next_file_written_meanwhile)
+    shown = loaders.load_dataset(cfg, today)
+    returned = time.monotonic()
+    assert written
+    if len(shown.frame("ratings")) == 1:  # the newest state, taken once it had been still
+        assert returned - written[0] >= 0.29 and len(shown.frame("models")) == 2
+    else:  # or the whole previous state
+        assert_same_frames(shown, before)
+
+
 @pytest.mark.parametrize("ahead", [False, True])
 def test_file_replaced_once_is_read_again(cfg, today, data_dir, monkeypatch, ahead):
     read_ahead(monkeypatch, ahead)

@@ -124,15 +124,17 @@ def classify(dataset: loaders.Dataset, refs: dict[str, loaders.Dataset]) -> str:
     as_of = str(dataset.meta.get("as_of"))
     candidates = {v for v, ref in refs.items() if str(ref.meta.get("as_of")) == as_of}
     assert candidates, f"dataset.json from neither version: {as_of}"
+    found = {"dataset.json": set(candidates)}
     for name in TABLES:
         state = dataset.tables[name]
         fits = {v for v, ref in refs.items() if _matches(state.frame, ref.frame(name))}
         assert fits, f"{name}: a frame from neither version (a half-written file was used)"
         if state.ok:
             candidates &= fits
+            found[name] = fits
         else:  # a broken file: its table keeps a whole previous version and says so
             assert state.stale, (name, state.problems)
-    assert len(candidates) >= 1, f"tables of A and B shown as one state: {candidates}"
+    assert len(candidates) >= 1, f"tables of A and B shown as one state: {found}"
     return sorted(candidates)[0] if len(candidates) == 1 else "A=B"
 
 
