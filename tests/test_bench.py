@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,8 @@ def test_the_tipoff_bench_times_reading_not_importing(tmp_path) -> None:
         m for m in result["imported_while_timed"] if m.split(".")[0] in ("dashboard", "geopandas", "shapely")
     ]
     assert ours == []
+
+
+def test_warm_visits_are_summed_up_by_their_median_and_a_timeout_is_never_fast() -> None:
+    assert browser._median([1.4, 0.9, 1.0, 3.0, 1.1]) == 1.1
+    assert math.isnan(browser._median([1.0, float("nan"), 0.9]))
