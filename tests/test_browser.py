@@ -152,6 +152,20 @@ def test_the_default_page_opens_at_its_own_address(server, browser, workdir):
     w.page.close()
 
 
+def test_card_labels_are_shown_whole(server, browser):
+    """On a 1920-pixel screen the overview's six cards in a row are narrow: a long label such as
+    "Tin báo, tố giác tiếp nhận" wraps to a second line instead of ending in an ellipsis."""
+    w = Watched(browser)
+    w.open(f"{server}/")
+    w.page.get_by_text("Tỷ lệ đã xử lý").first.wait_for(timeout=30_000)
+    labels = '[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"]'
+    measure = "els => els.map(e => [e.innerText, e.scrollWidth - e.clientWidth])"
+    shown = w.page.eval_on_selector_all(labels, measure)
+    assert len(shown) >= 15 and any(text.startswith("Tin báo, tố giác") for text, _ in shown)
+    assert [text for text, hidden in shown if hidden > 1] == []
+    w.page.close()
+
+
 def test_map_draws_the_selected_district_and_opens_a_profile_on_click(server, browser, workdir):
     district = sorted(_communes(workdir)["district_code"].unique())[2]
     expected = len(_communes(workdir, district))

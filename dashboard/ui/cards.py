@@ -24,7 +24,16 @@ def kpi(card: Card) -> None:
     colour = {"up": "normal", "down": "inverse", "neutral": "off"}[card.good]
     if card.change is not None and card.change.delta == 0:
         colour = "off"  # no change is neither good nor bad news
-    st.metric(card.label, card.value, delta=card.delta, delta_color=colour, border=True, help=card.help)  # type: ignore[arg-type]
+    # As tall as the row's tallest card (a label may wrap to two lines): the borders line up.
+    st.metric(
+        card.label,
+        card.value,
+        delta=card.delta,
+        delta_color=colour,  # type: ignore[arg-type]
+        border=True,
+        help=card.help,
+        height="stretch",
+    )
 
 
 def kpi_row(cards: Sequence[Card]) -> None:

@@ -36,6 +36,9 @@ _CSS = """
 [data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
 [data-testid="stMetricValue"] p { font-size: inherit; font-weight: inherit; }  /* value in a paragraph */
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+/* A card's label is never cut to "Tin báo, tố giác ti…" on a narrow card: it wraps to a second line. */
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {
+  white-space: normal; text-overflow: clip; overflow: visible; }
 [data-testid="stMetricDelta"] { font-size: 1.05rem; }
 .bcd-banner { background: #fff4d6; border: 2px solid #c98a00; color: #5c3d00; padding: .5rem 1rem;
   border-radius: .5rem; font-weight: 700; font-size: 1.05rem; margin-bottom: .5rem; }
