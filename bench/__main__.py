@@ -153,8 +153,8 @@ def browser_rows(scale: str, inp: Inputs, timeout: float, warm_visits: int = 5) 
         Row("server start until it answers", scale, ours["ready_s"], naive["ready_s"]),
         Row("  the same, plain streamlit run app.py", scale, plain["ready_s"], naive["ready_s"]),
     ]
-    for name, spread in (("ours", ours), ("naive", naive)):
-        low, high = spread["warm_spread"]
+    for name, result in (("ours", ours), ("naive", naive)):
+        low, high = result["warm_spread"]
         print(f"{scale}, {name}: warm visits {low:.3f}–{high:.3f} s", file=sys.stderr)
     warm_label = f"map drawn, warm (median of {warm_visits})" if warm_visits > 1 else "map drawn, warm"
     for key, label in (("cold_s", "map drawn, cold"), ("warm_s", warm_label),
