@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from bench import browser, scales
+from bench import browser, scales, trace
 from bench.__main__ import Row, print_table
 
 
@@ -90,3 +90,41 @@ def test_the_tipoff_bench_times_reading_not_importing(tmp_path) -> None:
 def test_warm_visits_are_summed_up_by_their_median_and_a_timeout_is_never_fast() -> None:
     assert browser._median([1.4, 0.9, 1.0, 3.0, 1.1]) == 1.1
     assert math.isnan(browser._median([1.0, float("nan"), 0.9]))
+
+
+def _task(start_ms: float, dur_ms: float, tid: int = 1) -> dict:
+    return {
+        "ph": "X",
+        "name": "RunTask",
+        "pid": 1,
+        "tid": tid,
+        "ts": 1e6 + start_ms * 1000,
+        "dur": dur_ms * 1000,
+    }
+
+
+def test_a_traced_visit_is_cut_into_phases_with_the_main_thread_busy_time_of_each() -> None:
+    base = 1e6
+    events = [
+        {"ph": "M", "name": "thread_name", "pid": 1, "tid": 1, "args": {"name": "CrRendererMain"}},
+        {"ph": "M", "name": "thread_name", "pid": 1, "tid": 2, "args": {"name": "Compositor"}},
+        {"ph": "R", "name": "navigationStart", "pid": 1, "tid": 1, "ts": base, "args": {}},
+        {"ph": "I", "name": "WebSocketCreate", "pid": 1, "tid": 1, "ts": base + 400_000, "args": {}},
+        {"ph": "I", "name": "ResourceSendRequest", "pid": 1, "tid": 1, "ts": base + 500_000,
+         "args": {"data": {"url": "http://127.0.0.1/static/js/Selectbox.js"}}},
+        {"ph": "I", "name": "ResourceSendRequest", "pid": 1, "tid": 1, "ts": base + 700_000,
+         "args": {"data": {"url": "http://127.0.0.1/component/streamlit_folium.st_folium/index.html"}}},
+        _task(0, 100), _task(50, 20),  # a nested task is not counted twice
+        _task(350, 100),  # across the first cut: 50 ms in each phase
+        _task(600, 50), _task(750, 30),
+        _task(100, 500, tid=2),  # another thread: not the page's main thread
+    ]  # fmt: skip
+    found = trace.phases(events, drawn_ms=900)
+    assert found == {
+        "Streamlit starts": (400, 150),
+        "page until the map's frame": (300, 100),
+        "map frame until drawn": (200, 30),
+    }
+    assert trace.summary([found, found])["whole visit"] == (900, 280)
+    with pytest.raises(ValueError, match="map frame"):
+        trace.phases(events[:5], drawn_ms=900)
