@@ -57,11 +57,16 @@ class Classes:
     colours: tuple[str, ...]
     labels: tuple[str, ...]
 
+    def index_of(self, value: float | None) -> int | None:
+        """The class of ``value``; None when it is missing."""
+        if value is None or pd.isna(value):
+            return None
+        return int(np.searchsorted(self.breaks, value, side="right"))
+
     def colour_of(self, value: float | None) -> str:
         """The fill for ``value``; missing values are grey."""
-        if value is None or pd.isna(value):
-            return NO_DATA_COLOUR
-        return self.colours[int(np.searchsorted(self.breaks, value, side="right"))]
+        index = self.index_of(value)
+        return NO_DATA_COLOUR if index is None else self.colours[index]
 
 
 def _nice(value: float, integer: bool) -> float:
@@ -124,47 +129,112 @@ def _bool_or_none(value: object) -> bool | None:
     return bool(value)
 
 
-def fill_colours(
-    frame: pd.DataFrame, mode: str, colours: dict[str, str]
-) -> tuple[list[str], list[LegendItem]]:
-    """The fill of each row for ``mode`` and the legend that explains them."""
-    n = len(frame)
+def _values(frame: pd.DataFrame, name: str) -> pd.Series:
+    """``frame[name]``, or missing values when the frame has no such column."""
+    return (
+        frame[name]
+        if name in frame.columns
+        else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    )
 
-    def column(name: str) -> pd.Series:
-        return (
-            frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index, dtype=object)
-        )
 
+def classify(frame: pd.DataFrame, mode: str, colours: dict[str, str]) -> tuple[list[int], list[LegendItem]]:
+    """The legend of ``mode``, and for each row of ``frame`` the index of its entry in it."""
+    column = functools.partial(_values, frame)
     no_data = LegendItem(NO_DATA_COLOUR, t("map.no_data"))
     if mode == "rating":
-        unrated = colours.get(UNRATED, NO_DATA_COLOUR)
-        ratings = [None if pd.isna(r) or str(r).strip() == "" else str(r) for r in column("rating")]
-        fills = [colours.get(r, unrated) if r else unrated for r in ratings]
         legend = [LegendItem(c, level) for level, c in colours.items() if level != UNRATED]
-        legend.append(LegendItem(unrated, t("map.unrated")))
-        return fills, legend
+        legend.append(LegendItem(colours.get(UNRATED, NO_DATA_COLOUR), t("map.unrated")))
+        index = {item.label: i for i, item in enumerate(legend[:-1])}
+        unrated = len(legend) - 1  # a rating without a colour is drawn as not rated, and counted so
+        ratings = [None if pd.isna(r) or str(r).strip() == "" else str(r) for r in column("rating")]
+        return [index.get(r, unrated) if r else unrated for r in ratings], legend
     if mode == "standard":
         flags = [_bool_or_none(v) for v in column("meets_standard")]
-        fills = [NO_DATA_COLOUR if f is None else STANDARD_COLOURS[f] for f in flags]
         legend = [
             LegendItem(STANDARD_COLOURS[True], t("map.standard_met")),
             LegendItem(STANDARD_COLOURS[False], t("map.standard_not_met")),
         ]
         if any(f is None for f in flags):
             legend.append(no_data)
-        return fills, legend
+        return [2 if f is None else (0 if f else 1) for f in flags], legend
     if mode in ("tipoffs", "models"):
         name, palette = (
             ("tipoffs_per_10k", TIPOFF_PALETTE) if mode == "tipoffs" else ("models", MODEL_PALETTE)
         )
         values = pd.to_numeric(column(name), errors="coerce")
         classes = numeric_classes(values, palette, integer=mode == "models", zero_class=mode == "models")
-        fills = [classes.colour_of(v) for v in values]
         legend = [LegendItem(c, label) for c, label in zip(classes.colours, classes.labels, strict=True)]
+        found = [classes.index_of(v) for v in values]
         if values.isna().any():
             legend.append(no_data)
-        return fills, legend
+        return [len(legend) - 1 if i is None else i for i in found], legend
     raise ValueError(f"Unknown map mode {mode!r}; expected one of {MODES}")
+
+
+def fill_colours(
+    frame: pd.DataFrame, mode: str, colours: dict[str, str]
+) -> tuple[list[str], list[LegendItem]]:
+    """The fill of each row for ``mode`` and the legend that explains them."""
+    found, legend = classify(frame, mode, colours)
+    return [legend[i].colour for i in found], legend
+
+
+def class_counts(frame: pd.DataFrame, mode: str, colours: dict[str, str]) -> list[tuple[LegendItem, int]]:
+    """Each entry of the legend of ``mode`` with the number of communes it holds."""
+    found, legend = classify(frame, mode, colours)
+    counts = np.bincount(np.asarray(found, dtype=int), minlength=len(legend)) if found else [0] * len(legend)
+    return [(item, int(count)) for item, count in zip(legend, counts, strict=True)]
+
+
+ATTENTION_NAMES = 8  # communes named beside the map; the others are counted
+
+
+@dataclass(frozen=True)
+class Attention:
+    """The communes a committee asks about when the map shows ``mode``, named beside it."""
+
+    title: str
+    names: tuple[str, ...]  # "Commune (District)", at most ATTENTION_NAMES
+    more: int  # how many more there are
+    ranked: bool = False  # the names are a ranking (highest first), not a list in district order
+
+
+def attention(frame: pd.DataFrame, mode: str, levels: Sequence[str]) -> Attention:
+    """The lowest-rated communes, those below the standard, those with the most tip-offs per 10,000
+    people (top ATTENTION_NAMES) or those without a model, by ``mode``.
+
+    ``levels`` are the rating levels from the highest down (cfg.rating_levels). Lists are ordered
+    by district, then commune; the tip-off list by its rate, highest first.
+    """
+    if mode not in MODES:
+        raise ValueError(f"Unknown map mode {mode!r}; expected one of {MODES}")
+    frame = frame.reset_index(drop=True)
+    column = functools.partial(_values, frame)
+    names = column("commune_name").map(_text)
+    if _has_districts(frame):
+        names = names + " (" + column("district_name").map(_text) + ")"
+    if mode == "tipoffs":
+        rate = pd.to_numeric(column("tipoffs_per_10k"), errors="coerce")
+        top = rate[rate > 0].sort_values(ascending=False, kind="stable").head(ATTENTION_NAMES)
+        shown = [f"{names[i]}: {fmt.num(float(rate[i]), 1)}" for i in top.index]
+        return Attention(t("mapsum.most_tipoffs"), tuple(shown), 0, ranked=True)
+    if mode == "rating":
+        lowest = levels[-1] if levels else ""
+        chosen = column("rating").map(lambda r: _text(r) == lowest and lowest != "")
+        title = "mapsum.lowest"
+    elif mode == "standard":
+        chosen = column("meets_standard").map(lambda v: _bool_or_none(v) is False)
+        title = "mapsum.not_met"
+    else:
+        chosen = pd.to_numeric(column("models"), errors="coerce").eq(0)
+        title = "mapsum.no_models"
+    keys = zip(column("district_name").map(_text), column("commune_name").map(_text), strict=True)
+    order = [fmt.collate(district) + fmt.collate(commune) for district, commune in keys]
+    picked = sorted(np.flatnonzero(chosen.astype(bool).to_numpy()), key=order.__getitem__)
+    shown = tuple(names[i] for i in picked[:ATTENTION_NAMES])
+    text = t(title, n=fmt.num(len(picked)), level=levels[-1] if levels else "")
+    return Attention(text, shown, len(picked) - len(shown))
 
 
 def _text(value: object) -> str:

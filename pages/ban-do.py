@@ -68,3 +68,5 @@ with profile_col:
     code = profile.picker(ctx.communes)
     if code:
         profile.show(ctx, code)
+    else:
+        profile.area_summary(shapes, mode, cfg, ctx.area_name)

@@ -9,6 +9,7 @@ import re
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import box
@@ -463,3 +464,61 @@ def commune_layer_text(script: str) -> str:
     """The first compact payload in a rendered script."""
     start = script.index('"c":"') + 5
     return script[start : script.index('"', start)]
+
+
+SUMMARY_CASES = [
+    ("rating", {"Xuất sắc": 1, "Khá": 2, "Trung bình": 1, "Yếu": 1, "Chưa xếp loại": 1}),
+    ("standard", {"Đạt": 3, "Chưa đạt": 2, "Không có số liệu": 1}),
+    ("models", {"0": 1, "1": 1, "2": 1, "3 – 4": 1, "5 – 12": 2}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("mode", "expected"), SUMMARY_CASES, ids=[c[0] for c in SUMMARY_CASES])
+def test_each_legend_entry_counts_the_communes_drawn_in_its_colour(mode: str, expected: dict) -> None:
+    frame = communes()
+    counts = maps.class_counts(frame, mode, COLOURS)
+    assert {item.label: n for item, n in counts} == expected
+    # The same colours as the map: each commune is counted under the colour it is filled with.
+    drawn = fills(build(mode))
+    for item, n in counts:
+        assert sum(colour == item.colour for colour in drawn.values()) == n
+
+
+def test_a_rating_without_a_colour_is_counted_where_the_map_draws_it() -> None:
+    frame = communes().assign(rating=["Xuất sắc", "Tốt", None, "Yếu", "Yếu", "Khá"])
+    counts = {item.label: n for item, n in maps.class_counts(frame, "rating", COLOURS)}
+    assert counts == {"Xuất sắc": 1, "Khá": 1, "Trung bình": 0, "Yếu": 2, "Chưa xếp loại": 2}
+    assert sum(counts.values()) == len(frame)
+
+
+ATTENTION_CASES = [
+    ("rating", "Xã xếp loại Yếu: 1", ("Thị trấn Nam (Huyện Hai)",), False),
+    ("standard", "Xã chưa đạt chuẩn: 2", ("Thị trấn Nam (Huyện Hai)", "Xã <Tây> (Huyện Một)"), False),
+    ("models", "Xã chưa có mô hình nào: 1", ("Xã An Bình (Huyện Một)",), False),
+    ("tipoffs", "Nhiều tin báo nhất (trên 10.000 dân)",
+     ("Xã Bắc (Huyện Hai): 9,8", "Thị trấn Nam (Huyện Hai): 4,0", "Xã <Tây> (Huyện Một): 2,5",
+      "Phường Đông (Huyện Một): 1,2", "Xã An Bình (Huyện Một): 0,5"), True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("mode", "title", "names", "ranked"), ATTENTION_CASES, ids=[c[0] for c in ATTENTION_CASES]
+)
+def test_the_communes_to_ask_about_in_each_mode(mode: str, title: str, names: tuple, ranked: bool) -> None:
+    """Lists in Vietnamese order of district then commune ("Huyện Hai" before "Huyện Một"); tip-offs
+    ranked by their rate; a commune without a value is in none of them."""
+    found = maps.attention(communes(), mode, Config().rating_levels)
+    assert (found.title, found.names, found.more, found.ranked) == (title, names, 0, ranked)
+
+
+def test_a_long_list_names_the_first_communes_and_counts_the_others() -> None:
+    frame = pd.concat([communes()] * 3, ignore_index=True).assign(models=0)
+    frame["district_name"] = ["Huyện Em", "Huyện Đông"] * 9
+    found = maps.attention(frame, "models", ["Tốt", "Kém"])
+    assert found.title == "Xã chưa có mô hình nào: 18"
+    assert len(found.names) == maps.ATTENTION_NAMES and found.more == 18 - maps.ATTENTION_NAMES
+    assert all(name.endswith("(Huyện Đông)") for name in found.names)  # Đ before E, in Vietnamese
+    assert (
+        in_language("en", maps.attention, communes(), "rating", ["Tốt", "Kém"]).title
+        == "Communes rated Kém: 0"
+    )

@@ -302,3 +302,45 @@ def test_each_click_on_the_map_opens_its_commune_once():
     at.session_state["click"] = Click("01001", ("map", 1))
     at.run()
     assert at.session_state[profile.K_PROFILE] == "01001"
+
+
+def test_beside_the_map_the_area_is_summed_up_until_a_commune_is_opened(raw):
+    """Counted here from the CSV files: the communes of each rating of the year shown, and the
+    communes of the lowest rating named; opening a profile replaces the summary, closing it brings
+    the summary back."""
+    communes, ratings = raw["communes"], raw["ratings"]
+    year = ratings[ratings["year"] == str(_latest_year(raw))]
+    weak = communes[communes["commune_code"].isin(year.loc[year["rating"] == "Yếu", "commune_code"])]
+    district = weak["district_code"].iloc[0]  # a district with a commune of the lowest rating
+    codes = set(communes.loc[communes["district_code"] == district, "commune_code"])
+    rated = year[year["commune_code"].isin(codes)]
+    expected = rated["rating"].value_counts().to_dict()
+    expected["Chưa xếp loại"] = len(codes) - len(rated)
+    at = _app(district=district)
+    at.switch_page("pages/ban-do.py").run()
+    assert not at.exception
+    (summary,) = at.table
+    shown = dict(zip(summary.value["Mức"], summary.value["Số xã"], strict=True))
+    assert shown == {level: _vi(expected.get(level, 0)) for level in shown}
+    assert set(shown) >= set(expected)
+    weakest = weak[weak["district_code"] == district]
+    texts = " ".join(m.value for m in at.markdown)
+    assert f"Xã xếp loại Yếu: {len(weakest)}" in texts
+    assert all(name in texts for name in weakest["commune_name"])
+
+    first = sorted(codes)[0]
+    at.selectbox(key="profile_commune").select(first).run()
+    assert not at.table and not at.exception
+    (close,) = [b for b in at.button if b.label == "Đóng hồ sơ"]
+    close.click().run()
+    assert at.selectbox(key="profile_commune").value is None
+    assert len(at.table) == 1 and not at.exception
+
+
+def test_district_names_are_offered_in_vietnamese_alphabetical_order(raw):
+    at = _app()
+    offered = at.sidebar.multiselect[0].options
+    assert set(offered) == set(raw["communes"]["district_name"])
+    # Đ follows D, before E; "Tân" before "Thanh" (Python's own order has both the other way round).
+    assert offered.index("Huyện Đông Hưng") < offered.index("Huyện Kim Thành")
+    assert offered.index("Huyện Tân Lạc") < offered.index("Huyện Thanh Hà")

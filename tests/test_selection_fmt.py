@@ -138,3 +138,22 @@ def test_every_text_key_used_in_the_code_exists():
         used |= set(pattern.findall(path.read_text(encoding="utf-8")))
     assert used, "the scan found the keys"
     assert sorted(used - set(i18n.TEXT)) == []
+
+
+COLLATION = [
+    # Đ follows D; â, ă follow a; ô, ơ follow o; ư follows u (Python's order puts them all after z).
+    (["Huyện Yên Sơn", "Huyện Đông Hưng", "Huyện Dương Kinh", "Huyện Em"],
+     ["Huyện Dương Kinh", "Huyện Đông Hưng", "Huyện Em", "Huyện Yên Sơn"]),
+    (["Thanh Hà", "Tân Lạc", "Thái Minh", "Thạch Đồng"], ["Tân Lạc", "Thạch Đồng", "Thái Minh", "Thanh Hà"]),
+    (["Ân Thi", "Ảnh", "Ăn", "An"], ["An", "Ảnh", "Ăn", "Ân Thi"]),
+    (["Ư", "Uông", "Ơn", "Ô", "Óc"], ["Óc", "Ô", "Ơn", "Uông", "Ư"]),
+    # Tones only between words spelled alike, in the order không dấu, huyền, hỏi, ngã, sắc, nặng.
+    (["Thạnh", "Thanh Đồng", "thánh", "Thành", "thanh"], ["thanh", "Thành", "thánh", "Thạnh", "Thanh Đồng"]),
+    (["An Hòa", "An", "An 2", "An-B"], ["An", "An 2", "An Hòa", "An-B"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("names", "expected"), COLLATION)
+def test_names_sort_in_vietnamese_alphabetical_order(names: list[str], expected: list[str]) -> None:
+    assert sorted(names, key=fmt.collate) == expected
+    assert sorted(expected, key=fmt.collate) == expected

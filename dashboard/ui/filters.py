@@ -53,7 +53,7 @@ def options_from(communes: pd.DataFrame, ratings: pd.DataFrame, tipoffs: pd.Data
         )
     else:
         areas = dict(zip(communes["commune_code"], communes["commune_name"], strict=True))
-    areas = dict(sorted(areas.items(), key=lambda kv: kv[1]))
+    areas = dict(sorted(areas.items(), key=lambda kv: fmt.collate(str(kv[1]))))
     years = sorted({int(y) for y in ratings["year"]}, reverse=True) if len(ratings) else []
     dates = tipoffs["received_date"].dropna() if len(tipoffs) else pd.Series(dtype="datetime64[ns]")
     first = dates.min().date() if len(dates) else None

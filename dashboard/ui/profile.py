@@ -1,4 +1,5 @@
-"""A commune's profile beside the map: who it is, its rating history, its models, its tip-offs."""
+"""Beside the map: a commune's profile (who it is, its rating history, its models, its tip-offs), or
+while none is open, what the map shows of the area in figures."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, report
+from dashboard import fmt, maps, report
+from dashboard.config import Config
 from dashboard.i18n import t
 from dashboard.ui import cards
 from dashboard.ui.shell import PageContext
@@ -46,7 +48,7 @@ def picker(communes: pd.DataFrame) -> str | None:
     with st.popover(t("profile.pick_hint"), icon=":material/search:", width="stretch"):
         return st.selectbox(
             t("profile.pick"),
-            options=sorted(names, key=names.get),
+            options=sorted(names, key=lambda code: fmt.collate(str(names[code]))),
             key=K_PROFILE,
             format_func=names.get,
             index=None,
@@ -54,8 +56,46 @@ def picker(communes: pd.DataFrame) -> str | None:
         )
 
 
+def _close() -> None:
+    st.session_state[K_PROFILE] = None
+
+
+def area_summary(frame: pd.DataFrame, mode: str, cfg: Config, area: str) -> None:
+    """While no profile is open: the communes each colour of the map holds, and the communes the
+    committee asks about when the map shows ``mode`` (the lowest-rated, those below the standard,
+    the most tip-offs per 10,000 people, those without a model). ``frame`` is what the map draws."""
+    st.subheader(f"{t(f'mappage.mode.{mode}')} — {area}")
+    counts = maps.class_counts(frame, mode, cfg.rating_colours)
+    total = sum(n for _, n in counts)
+    table = pd.DataFrame(
+        {
+            "": [""] * len(counts),  # the colour swatch
+            t("mapsum.class"): [item.label for item, _ in counts],
+            t("mapsum.communes"): [fmt.num(n) for _, n in counts],
+            t("mapsum.share"): [fmt.pct(n / total) if total else fmt.DASH for _, n in counts],
+        }
+    )
+    swatches = [f"background-color: {item.colour}; width: 3rem" for item, _ in counts]
+    styled = table.style.apply(lambda col: swatches if col.name == "" else [""] * len(col), axis=0)
+    st.table(styled, border="horizontal", hide_index=True)
+    note = maps.attention(frame, mode, cfg.rating_levels)
+    st.markdown(f"**{cards.plain(note.title)}**")
+    if not note.names:
+        if note.ranked:  # a list's title counts its communes ("…: 0"); a ranking's does not
+            st.caption(t("mapsum.none"))
+        return
+    # One commune a line, read from the back of the room; a ranking is numbered. Names from the data
+    # are shown as written: Markdown in them is escaped, never interpreted.
+    lines = [f"{i}. " if note.ranked else "- " for i in range(1, len(note.names) + 1)]
+    text = "\n".join(mark + cards.plain(name) for mark, name in zip(lines, note.names, strict=True))
+    st.markdown(text)
+    if note.more:
+        st.caption(t("mapsum.more", n=fmt.num(note.more)))
+
+
 def show(ctx: PageContext, code: str) -> None:
-    """The profile panel of commune ``code``."""
+    """The profile panel of commune ``code``, with a button back to the area's summary."""
+    st.button(t("profile.close"), icon=":material/close:", on_click=_close, type="tertiary")
     # Altair (~0.4 s to import) only once a commune is opened: the map's first draw does not wait for it.
     from dashboard import charts
 
