@@ -6,6 +6,7 @@ from the CSV files, not through dashboard.metrics.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -304,6 +305,12 @@ def test_each_click_on_the_map_opens_its_commune_once():
     assert at.session_state[profile.K_PROFILE] == "01001"
 
 
+def _summary(at: AppTest) -> str | None:
+    """The HTML of the summary beside the map, or None when it is not shown."""
+    found = [h.value for h in at.get("html") if 'class="bcd-summary"' in h.value]
+    return found[0] if found else None
+
+
 def test_beside_the_map_the_area_is_summed_up_until_a_commune_is_opened(raw):
     """Counted here from the CSV files: the communes of each rating of the year shown, and the
     communes of the lowest rating named; opening a profile replaces the summary, closing it brings
@@ -319,22 +326,34 @@ def test_beside_the_map_the_area_is_summed_up_until_a_commune_is_opened(raw):
     at = _app(district=district)
     at.switch_page("pages/ban-do.py").run()
     assert not at.exception
-    (summary,) = at.table
-    shown = dict(zip(summary.value["Mức"], summary.value["Số xã"], strict=True))
+    summary = _summary(at)
+    rows = re.findall(r'<td class="bcd-text">([^<]*)</td><td class="bcd-num">([^<]*)</td>', summary)
+    shown = dict(rows)
     assert shown == {level: _vi(expected.get(level, 0)) for level in shown}
     assert set(shown) >= set(expected)
     weakest = weak[weak["district_code"] == district]
-    texts = " ".join(m.value for m in at.markdown)
-    assert f"Xã xếp loại Yếu: {len(weakest)}" in texts
-    assert all(name in texts for name in weakest["commune_name"])
+    assert f"Xã xếp loại Yếu: {len(weakest)}" in summary
+    assert re.findall(r"<li>([^<]*)</li>", summary) == [
+        f"{name} ({weakest['district_name'].iloc[0]})" for name in sorted(weakest["commune_name"])
+    ]
 
     first = sorted(codes)[0]
     at.selectbox(key="profile_commune").select(first).run()
-    assert not at.table and not at.exception
+    assert _summary(at) is None and not at.exception
     (close,) = [b for b in at.button if b.label == "Đóng hồ sơ"]
     close.click().run()
     assert at.selectbox(key="profile_commune").value is None
-    assert len(at.table) == 1 and not at.exception
+    assert _summary(at) is not None and not at.exception
+
+
+def test_names_from_the_data_are_shown_as_written_in_the_summary():
+    from dashboard import maps
+    from dashboard.ui import profile
+
+    note = maps.Attention("Xã <b>lạ</b>: 1", ("Xã <script>x()</script> (Huyện *A*)",), 0)
+    html = profile.summary_html([(maps.LegendItem('#fff" onmouseover="x()', "<i>Khá</i>"), 1)], note)
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html
+    assert "&lt;script&gt;" in html and "Huyện *A*" in html and 'onmouseover="' not in html
 
 
 def test_district_names_are_offered_in_vietnamese_alphabetical_order(raw):

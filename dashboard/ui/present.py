@@ -52,6 +52,7 @@ h1 { padding-top: 0 !important; }
 .bcd-present-line { font-size: 20px; color: #222; margin: 0; }
 .bcd-present-line b { background: #fff4d6; border: 2px solid #c98a00; color: #5c3d00; padding: 0 6px; }
 .bcd-present-pos { font-size: 22px; font-weight: 700; }
+.bcd-summary, .bcd-summary th, .bcd-summary .bcd-more { font-size: 20px; color: #000; }
 </style>
 """
 

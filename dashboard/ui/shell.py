@@ -44,6 +44,16 @@ _CSS = """
   border-radius: .5rem; font-weight: 700; font-size: 1.05rem; margin-bottom: .5rem; }
 .bcd-stamp { color: #3d4a5c; font-size: 1rem; margin: 0 0 .25rem 0; }
 .bcd-stale { color: #8a1c00; font-weight: 700; }
+/* The summary beside the map (dashboard.ui.profile.summary_html). */
+.bcd-classes { border-collapse: collapse; width: 100%; margin: 0 0 .75rem 0; }
+.bcd-classes th { font-weight: 400; color: #3d4a5c; padding: .25rem .6rem; border-bottom: 1px solid #c9d1dc; }
+.bcd-classes td { padding: .3rem .6rem; border-bottom: 1px solid #e3e8ef; }
+.bcd-classes .bcd-text { text-align: left; }
+.bcd-classes .bcd-num { text-align: right; font-variant-numeric: tabular-nums; }
+.bcd-classes td.bcd-swatch { width: 2.5rem; border-bottom: 1px solid #ffffff; }
+.bcd-note { font-weight: 700; margin: .25rem 0; }
+.bcd-names { margin: 0 0 .25rem 1.5rem; padding: 0; }
+.bcd-more { color: #3d4a5c; margin: 0; }
 </style>
 """
 
