@@ -59,6 +59,11 @@ def _style(chart: alt.Chart | alt.LayerChart, height: int | alt.Step) -> alt.Cha
     return chart.properties(height=height).configure(**config)
 
 
+# The count axis under bars that print their own values: whole numbers only, and ticks thinned
+# rather than printed over each other ("260280" at the end of a long axis).
+_COUNT_AXIS = alt.Axis(tickMinStep=1, labelOverlap="greedy")
+
+
 def _with_labels(frame: pd.DataFrame, value: str) -> pd.DataFrame:
     """A printed ``label`` per row, unless the frame brings its own (masked counts read "< 5")."""
     out = frame.copy()
@@ -78,7 +83,7 @@ def rating_bars(counts: pd.DataFrame, colours: Mapping[str, str]) -> alt.LayerCh
         .mark_bar()
         .encode(
             y=y,
-            x=alt.X("communes:Q", title=i18n.t("chart.communes")),
+            x=alt.X("communes:Q", title=i18n.t("chart.communes"), axis=_COUNT_AXIS),
             color=alt.Color("rating:N", scale=alt.Scale(domain=order, range=palette), legend=None),
             tooltip=[
                 alt.Tooltip("rating:N", title=i18n.t("chart.rating")),
@@ -104,7 +109,7 @@ def ranked_bars(
         .mark_bar(color=ACCENT)
         .encode(
             y=y,
-            x=alt.X(f"{value}:Q", title=title),
+            x=alt.X(f"{value}:Q", title=title, axis=_COUNT_AXIS),
             tooltip=[alt.Tooltip(f"{category}:N", title=" "), alt.Tooltip("label:N", title=title)],
         )
     )

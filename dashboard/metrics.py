@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dashboard.fmt import collate
 from dashboard.schema import STANDARD_GROUPS
 from dashboard.selection import Period, Selection
 
@@ -364,7 +365,10 @@ def sum_by(
     if order is not None:
         values = [*order, *(v for v in sums.index if v not in order)]
         return pd.DataFrame({column: values, "count": [int(sums.get(v, 0)) for v in values]})
-    return sums.sort_values(ascending=False).rename("count").reset_index()
+    # Largest first; equal counts in Vietnamese alphabetical order, not in whatever order the sort left them.
+    labels, totals = list(sums.index), sums.to_numpy(dtype="int64")
+    ranked = sorted(range(len(labels)), key=lambda i: (-totals[i], collate(str(labels[i]))))
+    return pd.DataFrame({column: [labels[i] for i in ranked], "count": totals[ranked]})
 
 
 _DAY_NS = 86_400_000_000_000

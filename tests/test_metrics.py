@@ -173,6 +173,18 @@ def test_trend_aligns_comparison_by_month(tipoffs):
     }
 
 
+@pytest.mark.parametrize("coded", [False, True])
+def test_sum_by_ranks_equal_counts_in_vietnamese_order(coded: bool):
+    names = ["Yên Lạc", "Đông Lộc", "Thanh Hà", "Tân Lạc", "Em Hà", "Đông Lộc"]
+    frame = pd.DataFrame({"commune_name": names, "count": [1, 1, 1, 1, 3, 2]})
+    if coded:
+        frame["commune_name"] = frame["commune_name"].astype("category")
+    ranked = metrics.sum_by(frame, "commune_name")
+    # Python's own order would give "Em Hà" before "Đông Lộc" and "Thanh Hà" before "Tân Lạc".
+    assert list(ranked["commune_name"]) == ["Đông Lộc", "Em Hà", "Tân Lạc", "Thanh Hà", "Yên Lạc"]
+    assert list(ranked["count"]) == [3, 3, 1, 1, 1]
+
+
 def test_sum_by_keeps_order_and_zeros(tipoffs):
     frame = metrics.sum_by(tipoffs, "kind", ["Tố giác", "Tin báo", "Kiến nghị khởi tố"])
     assert frame.to_dict("list") == {"kind": ["Tố giác", "Tin báo", "Kiến nghị khởi tố"], "count": [7, 1, 0]}
