@@ -147,6 +147,19 @@ def _period_name(p: Period) -> str:
     return f"{date(p.start)} – {date(p.end)}"
 
 
+def sortable(values: pd.Series, decimals: int = 0) -> pd.Series:
+    """Numbers written the Vietnamese way ("2.437") for a table the user sorts by clicking a header.
+
+    A table sorts text as text, where "833" would follow "2.437": each number is padded on the
+    left with spaces to the width of the longest, and a space sorts before every digit, so the text
+    order is the numeric order (for numbers ≥ 0; a missing value, "—", sorts last). Shown aligned
+    to the right, the padding does not show.
+    """
+    text = values.map(lambda v: num(None if _missing(v) else v, decimals))
+    width = int(text.str.len().max()) if len(text) else 0
+    return text.map(lambda s: s if s == DASH else s.rjust(width))
+
+
 # Vietnamese alphabetical order: ă and â follow a, đ follows d, ê follows e, ô and ơ follow o, ư follows u;
 # tones count only between words spelled alike (không dấu, huyền, hỏi, ngã, sắc, nặng). Python's own
 # order puts every word in Đ after Y and "Thanh" before "Tân", which a Vietnamese reader takes for an error.

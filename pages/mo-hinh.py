@@ -42,12 +42,15 @@ if not present.active():
     if table.empty:
         shell.no_data()
     else:
+        # Counts written "2.437" and still sorted as numbers (fmt.sortable), aligned to the right.
+        counts = [t(key) for key in ("col.sites", "col.teams", "col.members")]
         st.dataframe(
-            table,
+            table.assign(**{name: fmt.sortable(table[name]) for name in counts}),
             hide_index=True,
             width="stretch",
             column_config={
                 t("col.launch"): st.column_config.DateColumn(format="DD/MM/YYYY"),
                 t("col.exemplary"): st.column_config.CheckboxColumn(),
+                **{name: st.column_config.TextColumn(alignment="right") for name in counts},
             },
         )

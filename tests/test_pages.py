@@ -205,6 +205,15 @@ def test_models_page_counts_match_the_csv_files(raw):
     assert shown["Cấp xã"] == _vi(int((expected["level"] == "Xã").sum()))
 
 
+def test_the_model_table_writes_counts_the_vietnamese_way(raw):
+    at = _app()
+    at.switch_page("pages/mo-hinh.py").run()
+    table = at.dataframe[0].value
+    members = raw["models"]["members"].astype(int)
+    assert sorted(table["Thành viên"].str.strip()) == sorted(_vi(v) for v in members)
+    assert any("." in v for v in table["Thành viên"])  # the demo has models of over 1.000 members
+
+
 @pytest.fixture
 def no_district_config(tmp_path, monkeypatch):
     """The demo province as a post-2025 province: communes with no district columns."""

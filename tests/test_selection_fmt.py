@@ -157,3 +157,12 @@ COLLATION = [
 def test_names_sort_in_vietnamese_alphabetical_order(names: list[str], expected: list[str]) -> None:
     assert sorted(names, key=fmt.collate) == expected
     assert sorted(expected, key=fmt.collate) == expected
+
+
+def test_sortable_numbers_read_the_vietnamese_way_and_sort_as_numbers() -> None:
+    values = pd.Series([833, 2437, None, 12, 12345, 0, 10999])
+    text = fmt.sortable(values)
+    assert text.str.strip().tolist() == ["833", "2.437", "—", "12", "12.345", "0", "10.999"]
+    by_text = [values[i] for i in sorted(range(len(text)), key=text.__getitem__)]
+    assert by_text[:-1] == sorted(v for v in values if pd.notna(v)) and pd.isna(by_text[-1])
+    assert fmt.sortable(pd.Series([], dtype=float)).empty
