@@ -195,7 +195,7 @@ class Attention:
     """The communes a committee asks about when the map shows ``mode``, named beside it."""
 
     title: str
-    names: tuple[str, ...]  # "Commune (District)", at most ATTENTION_NAMES
+    names: tuple[str, ...]  # "Commune (District)" (the district only when several), at most ATTENTION_NAMES
     more: int  # how many more there are
     ranked: bool = False  # the names are a ranking (highest first), not a list in district order
 
@@ -212,8 +212,9 @@ def attention(frame: pd.DataFrame, mode: str, levels: Sequence[str]) -> Attentio
     frame = frame.reset_index(drop=True)
     column = functools.partial(_values, frame)
     names = column("commune_name").map(_text)
-    if _has_districts(frame):
-        names = names + " (" + column("district_name").map(_text) + ")"
+    districts = column("district_name").map(_text)
+    if districts[districts != fmt.DASH].nunique() > 1:  # within one district its name says nothing
+        names = names + " (" + districts + ")"
     if mode == "tipoffs":
         rate = pd.to_numeric(column("tipoffs_per_10k"), errors="coerce")
         top = rate[rate > 0].sort_values(ascending=False, kind="stable").head(ATTENTION_NAMES)
@@ -229,7 +230,7 @@ def attention(frame: pd.DataFrame, mode: str, levels: Sequence[str]) -> Attentio
     else:
         chosen = pd.to_numeric(column("models"), errors="coerce").eq(0)
         title = "mapsum.no_models"
-    keys = zip(column("district_name").map(_text), column("commune_name").map(_text), strict=True)
+    keys = zip(districts, column("commune_name").map(_text), strict=True)
     order = [fmt.collate(district) + fmt.collate(commune) for district, commune in keys]
     picked = sorted(np.flatnonzero(chosen.astype(bool).to_numpy()), key=order.__getitem__)
     shown = tuple(names[i] for i in picked[:ATTENTION_NAMES])

@@ -522,3 +522,8 @@ def test_a_long_list_names_the_first_communes_and_counts_the_others() -> None:
         in_language("en", maps.attention, communes(), "rating", ["Tốt", "Kém"]).title
         == "Communes rated Kém: 0"
     )
+
+
+def test_within_one_district_the_communes_are_named_without_it() -> None:
+    found = maps.attention(communes().assign(district_name="Huyện Một"), "rating", Config().rating_levels)
+    assert found.names == ("Thị trấn Nam",)
