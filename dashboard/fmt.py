@@ -189,3 +189,9 @@ def collate(text: str) -> tuple:
             letters.append((1, _LETTERS[ch]) if ch in _LETTERS else (0, ord(ch)))
             tones.append(0)
     return (tuple(letters), tuple(tones), text)
+
+
+def fold(text: str) -> str:
+    """``text`` without its accents and case, for a search typed without them: "Đông" → "dong"."""
+    plain = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))

@@ -343,8 +343,12 @@ def models_table(scope: Scope, query: str = "") -> pd.DataFrame:
     }
     frame = frame[list(columns)]
     if query.strip():
+        # Typed without accents ("dong"), the search ignores them ("Đông" matches); typed with them,
+        # it keeps them ("Đồng" does not match "Đông").
         needle = query.strip().casefold()
-        text = frame.select_dtypes(exclude="number").astype(str).apply(lambda c: c.str.casefold())
+        plain = fmt.fold(needle) == needle
+        text = frame.select_dtypes(exclude="number").astype(str)
+        text = text.apply(lambda c: c.map(fmt.fold) if plain else c.str.casefold())
         frame = frame[text.apply(lambda c: c.str.contains(needle, regex=False)).any(axis=1)]
     frame["exemplary"] = frame["exemplary"].astype(bool)
     return frame.rename(columns={k: i18n.t(v) for k, v in columns.items()}).reset_index(drop=True)

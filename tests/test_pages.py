@@ -205,6 +205,19 @@ def test_models_page_counts_match_the_csv_files(raw):
     assert shown["Cấp xã"] == _vi(int((expected["level"] == "Xã").sum()))
 
 
+def test_the_model_search_finds_words_typed_without_accents(raw):
+    at = _app()
+    at.switch_page("pages/mo-hinh.py").run()
+    at.text_input(key="models_search").input("doan thanh nien").run()
+    found = at.dataframe[0].value
+    expected = raw["models"][raw["models"]["lead_org"] == "Đoàn Thanh niên"]
+    assert len(found) == len(expected) > 0
+    at.text_input(key="models_search").input("Đoàn Thanh Niên").run()  # with accents: as typed, any case
+    assert len(at.dataframe[0].value) == len(expected)
+    at.text_input(key="models_search").input("Đoán").run()  # another tone is another word
+    assert not at.dataframe or len(at.dataframe[0].value) == 0
+
+
 def test_the_model_table_writes_counts_the_vietnamese_way(raw):
     at = _app()
     at.switch_page("pages/mo-hinh.py").run()

@@ -166,3 +166,15 @@ def test_sortable_numbers_read_the_vietnamese_way_and_sort_as_numbers() -> None:
     by_text = [values[i] for i in sorted(range(len(text)), key=text.__getitem__)]
     assert by_text[:-1] == sorted(v for v in values if pd.notna(v)) and pd.isna(by_text[-1])
     assert fmt.sortable(pd.Series([], dtype=float)).empty
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Đông Hưng", "dong hung"),
+        ("ĐOÀN THANH NIÊN", "doan thanh nien"),
+        ("Phòng, chống ma túy", "phong, chong ma tuy"),
+    ],
+)
+def test_fold_drops_accents_and_case(text: str, folded: str) -> None:
+    assert fmt.fold(text) == folded
