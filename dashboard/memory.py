@@ -13,16 +13,35 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import os
 import sys
+
+# glibc gives each thread that finds the heap busy an arena of its own, up to 8 per core, and
+# freed memory stays spread over them: a served country map measured 339–421 MB of RSS after a
+# visit and a district change (4 runs), 323–341 MB with 2 arenas, its warm visit no slower
+# (1.41–1.60 s and 1.52–1.58 s). The GIL serialises most of Python's allocations anyway.
+ARENAS = 2
+_M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
 
 @functools.cache
-def _trim():
+def _libc(name: str):
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
+        return getattr(libc, name)
     except (OSError, AttributeError):  # not glibc
         return None
+
+
+def limit_arenas(arenas: int = ARENAS) -> bool:
+    """Let the C heap use at most ``arenas`` arenas; call before the server starts its threads.
+
+    An administrator's own MALLOC_ARENA_MAX is left as it is. True when glibc took the setting.
+    """
+    mallopt = _libc("mallopt")
+    if mallopt is None or os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    return bool(mallopt(_M_ARENA_MAX, arenas))
 
 
 def release() -> bool:
@@ -30,7 +49,7 @@ def release() -> bool:
     pa = sys.modules.get("pyarrow")
     if pa is not None:  # never imported here just to release it
         pa.default_memory_pool().release_unused()
-    trim = _trim()
+    trim = _libc("malloc_trim")
     if trim is None:
         return False
     trim(0)

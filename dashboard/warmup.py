@@ -97,6 +97,9 @@ def warm() -> dict[str, float]:
 
 def serve(streamlit_args: list[str]) -> int:
     """Warm up, then run ``streamlit run app.py <streamlit_args>`` in this process."""
+    from dashboard import memory
+
+    memory.limit_arenas()  # before the warm-up's and the server's threads exist
     spent = warm()
     # What the warm-up loaded stays for the life of the server. Frozen, it is out of the cyclic
     # garbage collector's sight: a full collection walked all of it, 120–280 ms during the first

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
+import sys
 
 import pytest
 
@@ -25,6 +27,18 @@ GLIBC = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
 @pytest.mark.skipif(not GLIBC, reason="malloc_trim is glibc's")
 def test_release_trims_the_heap_on_glibc():
     assert memory.release() is True
+
+
+@pytest.mark.skipif(not GLIBC, reason="mallopt is glibc's")
+@pytest.mark.parametrize(("env", "limited"), [({}, "True"), ({"MALLOC_ARENA_MAX": "4"}, "False")])
+def test_the_server_limits_the_heap_arenas_unless_the_administrator_did(env, limited):
+    """In a process of its own: the setting lasts for the life of the process."""
+    base = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    code = "from dashboard import memory; print(memory.limit_arenas())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == limited
 
 
 def test_a_new_version_of_a_file_releases_once(tmp_path, calls, today, monkeypatch):

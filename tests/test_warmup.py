@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import boundaries, loaders, warmup
+from dashboard import boundaries, loaders, memory, warmup
 from dashboard.config import load_config
 from tests.conftest import demo_copy
 
@@ -76,7 +76,9 @@ def test_serve_passes_the_options_to_streamlit_run(monkeypatch):
     monkeypatch.setattr(warmup.gc, "freeze", lambda: frozen.append(True))
 
     seen = {}
-    monkeypatch.setattr(warmup, "warm", lambda: {})
+    order = []  # the arenas are limited in a subprocess test (test_memory), never in this process
+    monkeypatch.setattr(memory, "limit_arenas", lambda: order.append("arenas") or True)
+    monkeypatch.setattr(warmup, "warm", lambda: order.append("warm") or {})
     monkeypatch.setattr(cli, "main", lambda args, prog_name: seen.setdefault("args", args) and 0)
     from dashboard import __main__ as command
 
@@ -84,3 +86,4 @@ def test_serve_passes_the_options_to_streamlit_run(monkeypatch):
     assert seen["args"] == ["run", str(ROOT / "app.py"), "--server.port", "8600"]
     assert PagesManager.uses_pages_directory is False  # new-style navigation from the first run
     assert frozen  # what the warm-up loaded is out of the garbage collector's full passes
+    assert order == ["arenas", "warm"]  # before the warm-up's threads
