@@ -18,8 +18,9 @@ import sys
 
 # glibc gives each thread that finds the heap busy an arena of its own, up to 8 per core, and
 # freed memory stays spread over them: a served country map measured 339–421 MB of RSS after a
-# visit and a district change (4 runs), 323–341 MB with 2 arenas, its warm visit no slower
-# (1.41–1.60 s and 1.52–1.58 s). The GIL serialises most of Python's allocations anyway.
+# visit and a district change (4 runs), 332–349 MB with 2 arenas (warm visits 1.41–1.60 s and
+# 1.52–1.68 s in those runs, within this machine's spread). The GIL serialises most of Python's
+# allocations anyway.
 ARENAS = 2
 _M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's malloc.h
 
