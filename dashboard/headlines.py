@@ -11,7 +11,7 @@ from typing import Literal
 
 from dashboard import fmt, report
 from dashboard.config import Config
-from dashboard.i18n import t
+from dashboard.i18n import get_language, t
 from dashboard.metrics import Change
 from dashboard.schema import STANDARD_GROUPS
 
@@ -146,7 +146,11 @@ def models_cards(cfg: Config, models: report.ModelReport, sel_period_label: str 
     new_help = t("models.new_help", period=sel_period_label) if sel_period_label else None
     return [
         Card(t("models.total"), fmt.num(len(models.frame))),
-        *(Card(t("models.level", level=lvl.lower()), fmt.num(n)) for lvl, n in levels.items()),
+        # "Cấp tỉnh" in Vietnamese; the English label keeps the data's word as written ("Tỉnh level").
+        *(
+            Card(t("models.level", level=lvl.lower() if get_language() == "vi" else lvl), fmt.num(n))
+            for lvl, n in levels.items()
+        ),
         Card(t("models.new"), fmt.num(len(models.new)), help=new_help),
         Card(t("models.exemplary"), fmt.num(len(models.exemplary))),
         Card(t("models.weak"), fmt.num(len(models.weak)), help=", ".join(cfg.model_statuses_weak)),

@@ -175,6 +175,9 @@ def test_english_is_the_second_language():
     assert not at.exception
     assert any("SAMPLE DATA" in h.value for h in at.get("html"))
     assert "Models in total" in _metrics(at)
+    at.switch_page("pages/mo-hinh.py").run()
+    # Level names are the data's words: kept as written in English, lower case only inside "Cấp xã".
+    assert {"Tỉnh level", "Huyện level", "Xã level"} <= set(_metrics(at))
 
 
 def test_year_to_date_is_compared_with_the_same_months_last_year(raw):
