@@ -183,7 +183,7 @@ def fill_colours(
 def class_counts(frame: pd.DataFrame, mode: str, colours: dict[str, str]) -> list[tuple[LegendItem, int]]:
     """Each entry of the legend of ``mode`` with the number of communes it holds."""
     found, legend = classify(frame, mode, colours)
-    counts = np.bincount(np.asarray(found, dtype=int), minlength=len(legend)) if found else [0] * len(legend)
+    counts = np.bincount(np.asarray(found, dtype=int), minlength=len(legend))
     return [(item, int(count)) for item, count in zip(legend, counts, strict=True)]
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from dashboard import i18n, parsing
+from dashboard import fmt, i18n, parsing
 from dashboard.schema import Problem
 
 if TYPE_CHECKING:  # loaders imports this module for the groups hook; the type is only needed here
@@ -89,8 +89,7 @@ def type_key(value: object) -> str:
 
 def _ascii(key: str) -> str:
     """Without diacritics, only to rank suggestions (GADM's VARNAME is ASCII); never to join."""
-    stripped = unicodedata.normalize("NFD", key.replace("đ", "d"))
-    return "".join(ch for ch in stripped if not unicodedata.combining(ch))
+    return fmt.fold(key)  # keys are already in lower case
 
 
 # ---------------------------------------------------------------------------- the report
